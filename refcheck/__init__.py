@@ -1,0 +1,3 @@
+"""refcheck: a citation and reference-freshness checker."""
+
+__version__ = "0.1.0"
