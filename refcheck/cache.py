@@ -102,9 +102,7 @@ class SQLiteCache:
                 " PRIMARY KEY (namespace, key))"
             )
             conn.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
-            conn.execute(
-                "INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
-            )
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
             conn.commit()
             conn.execute("SELECT count(*) FROM answers").fetchone()
         except sqlite3.DatabaseError:

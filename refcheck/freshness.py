@@ -36,9 +36,7 @@ class Duration:
         cleaned = text.strip().lower().replace(" ", "")
         parts = _DURATION_PART.findall(cleaned)
         if not cleaned or "".join(n + u for n, u in parts) != cleaned:
-            raise UsageError(
-                f"invalid duration {text!r} (expected e.g. 3y, 18m, 1y6m, 90d)"
-            )
+            raise UsageError(f"invalid duration {text!r} (expected e.g. 3y, 18m, 1y6m, 90d)")
         days = round(sum(int(n) * _DAYS_PER_UNIT[u] for n, u in parts))
         if days <= 0:
             raise UsageError(f"invalid duration {text!r}: must be longer than zero")
@@ -62,9 +60,7 @@ def _age_text(days: int) -> str:
 
 def is_web_reference(reference: Reference) -> bool:
     """A reference that cites a web resource rather than a registered work."""
-    return reference.type is ReferenceType.WEBPAGE or (
-        bool(reference.urls) and not reference.doi
-    )
+    return reference.type is ReferenceType.WEBPAGE or (bool(reference.urls) and not reference.doi)
 
 
 def access_date_findings(
@@ -131,7 +127,20 @@ def access_date_findings(
 
 
 def _ama_date(day: dt.date) -> str:
-    months = "Jan. Feb. March April May June July Aug. Sept. Oct. Nov. Dec.".split()
+    months = [
+        "Jan.",
+        "Feb.",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "Aug.",
+        "Sept.",
+        "Oct.",
+        "Nov.",
+        "Dec.",
+    ]
     return f"{months[day.month - 1]} {day.day}, {day.year}"
 
 

@@ -453,8 +453,7 @@ class LinkResult:
             "http_status": self.http_status,
             "final_url": self.final_url,
             "redirects": [
-                {"url": r.url, "status": r.status, "location": r.location}
-                for r in self.redirects
+                {"url": r.url, "status": r.status, "location": r.location} for r in self.redirects
             ],
             "archive_url": self.archive_url,
             "detail": self.detail,
@@ -597,7 +596,9 @@ class Summary:
         return Summary(
             references=self.references + other.references,
             findings_by_severity=add(self.findings_by_severity, other.findings_by_severity),
-            findings_by_code=dict(sorted(add(self.findings_by_code, other.findings_by_code).items())),
+            findings_by_code=dict(
+                sorted(add(self.findings_by_code, other.findings_by_code).items())
+            ),
             resolution=dict(sorted(add(self.resolution, other.resolution).items())),
             links=dict(sorted(add(self.links, other.links).items())),
         )
