@@ -1,0 +1,226 @@
+"""Author-list normaliser: a string of names -> CSL names.
+
+Handles Vancouver (``Hensley JG, Smith A``), inverted (``Hensley, J. G., & Smith, A.``),
+initials after the family name with stops (``Hensley J.G.``), given-first
+(``J. G. Hensley and A. Smith``, ``John Smith``), particles (``van der Berg``),
+suffixes (``Jr``, ``III``), "et al." in several languages, and organisations, which
+become a single ``literal`` name.
+
+Convention: initials are written CSL-style, each followed by a full stop and separated
+by a space (``"J. G."``; hyphenated ``"J.-P."``); full given names are kept as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from refcheck.model import Name
+
+__all__ = ["format_given", "looks_like_organisation", "parse_names"]
+
+_ET_AL_RE = re.compile(
+    r"(?:,|;)?\s*(?:\bet\.?\s*al\b\.?|\band\s+others\b|\bu\.\s*a\.|\bet\s+coll?\b\.?|\bet\s+autres\b|\by\s+otros\b|…|\.\.\.)",
+    re.IGNORECASE,
+)
+_PARTICLES = {
+    "van", "von", "de", "der", "den", "la", "le", "du", "da", "di", "del", "della", "dos",
+    "das", "do", "ter", "ten", "zu", "vom", "zum", "des", "d'", "dei", "degli", "af", "av",
+    "op", "in", "t", "'t", "y", "bin", "ibn", "al", "el", "st", "st.",
+}  # fmt: skip
+_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "2nd", "3rd", "4th"}
+_ORG_WORDS = re.compile(
+    r"\b(?:organi[sz]ation|association|society|institute|institut|college|congress"
+    r"|cent(?:er|re)|department|dept|ministry|university|universit[äéy]|council|agency"
+    r"|group|foundation|committee|clinic|commission|inc|ltd|llc|gmbh|board|service[s]?"
+    r"|office|federation|academy|network|programme|program|bureau|administration"
+    r"|corporation|company|trust|alliance|consortium|collaboration|collaborative"
+    r"|coalition|initiative|authority|hospital|nations|union|team|project|working"
+    r"|national|international|world|american|british|european|health|panel|force"
+    r"|statistics|cochrane|nhs|who|cdc|fda|nice|oecd|unicef|unesco|library|press"
+    r"|government|gouvernement|bundes\w*|institución|sociedad|société)\b",
+    re.IGNORECASE,
+)
+# Upper-case initials with optional stops and hyphens: "JG", "J.G.", "J. G.", "J.-P."
+_INITIALS_RE = re.compile(r"^(?:[A-Z][a-z]?\.?\s?-?\s?){1,4}$")
+_VANCOUVER_INITIALS_RE = re.compile(r"^[A-Z]{1,4}$")
+_STOPPED_INITIALS_RE = re.compile(r"^(?:[A-Z]\.\s?-?\s?){1,4}$")
+_NAME_WORD_RE = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’\-.]*$")
+_GIVEN_WORD_RE = re.compile(
+    r"^(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?|[A-Z]\.?(?:-[A-Z]\.?)?)$"
+)
+
+
+def format_given(given: str) -> str:
+    """CSL-style initials: ``JG`` -> ``J. G.``, ``J.-P.`` stays, names are kept."""
+    given = given.strip().strip(",")
+    if not given:
+        return given
+    if _VANCOUVER_INITIALS_RE.match(given):
+        return " ".join(f"{c}." for c in given)
+    words: list[str] = []
+    for word in re.split(r"\s+", given):
+        if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?", word) or re.fullmatch(r"[A-Z]", word):
+            # "J.A." -> "J. A."; "J" -> "J."
+            words.extend(f"{c}." for c in word.replace(".", ""))
+        elif re.fullmatch(r"[A-Z]\.?-[A-Z]\.?", word):
+            a, b = word.replace(".", "").split("-")
+            words.append(f"{a}.-{b}.")
+        else:
+            words.append(word)
+    return " ".join(words)
+
+
+def looks_like_organisation(text: str) -> bool:
+    """Whether an author string names an organisation rather than people."""
+    text = text.strip()
+    words = text.split()
+    if not words:
+        return False
+    if _ORG_WORDS.search(text) and not re.search(r"\b[A-Z]{1,3}\b,|\b[A-Z]\.\s?[A-Z]?\.?,", text):
+        return len(words) >= 2 or text.isupper()
+    return False
+
+
+def _split_particles(family_words: list[str]) -> tuple[str | None, str]:
+    """Split leading lower-case particles off a family name: van der Berg."""
+    i = 0
+    while (
+        i < len(family_words) - 1
+        and family_words[i].lower() in _PARTICLES
+        and family_words[i][0].islower()
+    ):
+        i += 1
+    particle = " ".join(family_words[:i]) or None
+    return particle, " ".join(family_words[i:])
+
+
+def _person(family: str, given: str | None, suffix: str | None = None) -> Name:
+    family = family.strip().strip(",;").strip()
+    particle, fam = _split_particles(family.split())
+    return Name(
+        family=fam or family,
+        given=format_given(given) if given else None,
+        particle=particle,
+        suffix=suffix,
+    )
+
+
+def _parse_one(part: str) -> Name | None:
+    """One name written on its own: ``Hensley JG``, ``J. G. Hensley``, ``John Smith``."""
+    part = re.sub(r"\s+", " ", part).strip().rstrip(",;:").strip()
+    if not part:
+        return None
+    words = part.split(" ")
+    suffix = None
+    if len(words) > 1 and words[-1].lower().rstrip(",") in _SUFFIXES:
+        suffix = words.pop().rstrip(",")
+    if (
+        len(words) > 1
+        and words[-1].rstrip(".").lower() in _SUFFIXES - {"v"}
+        and words[-1][0].isupper()
+    ):
+        suffix = words.pop()
+    if len(words) == 1:
+        return Name(family=words[0].rstrip("."), suffix=suffix)
+    # Family first, initials after: "Hensley JG", "Hensley J.G.", "van der Berg A".
+    tail = words[-1]
+    if re.fullmatch(r"[A-Z]{2,4}\.", tail):  # "Hensley JG." at the end of a list
+        tail = tail[:-1]
+    if _VANCOUVER_INITIALS_RE.match(tail) or re.fullmatch(r"(?:[A-Z]\.-?)+", tail):
+        fam_words = words[:-1]
+        # "Smith J. A." -> initials spread over two words
+        while len(fam_words) > 1 and re.fullmatch(r"[A-Z]\.", fam_words[-1]):
+            tail = fam_words.pop() + tail
+        return _person(" ".join(fam_words), tail, suffix)
+    # Given first: "J. G. Hensley", "John G. Smith", "Jean-Paul de la Fontaine".
+    i = len(words) - 1
+    while i > 1 and words[i - 1].lower() in _PARTICLES and words[i - 1][0].islower():
+        i -= 1
+    family = " ".join(words[i:]).rstrip(".")
+    given = " ".join(words[:i])
+    return _person(family, given, suffix)
+
+
+def _is_given_only(part: str) -> bool:
+    """``J. G.``, ``John``, ``J.-P.``, ``Mary Ann``: what follows a family after a comma."""
+    words = part.split()
+    if not words or len(words) > 3:
+        return False
+    if _INITIALS_RE.match(part.strip()):
+        return True
+    return all(_GIVEN_WORD_RE.match(w) for w in words) and len(words) <= 2
+
+
+def _is_family_only(part: str) -> bool:
+    words = part.split()
+    if not words or len(words) > 4:
+        return False
+    if len(words) == 1:
+        return bool(_NAME_WORD_RE.match(words[0])) and not _STOPPED_INITIALS_RE.match(words[0])
+    # "van der Berg", "De Souza", "Garcia Marquez"
+    return all(w[0].islower() or _NAME_WORD_RE.match(w) for w in words) and not any(
+        _STOPPED_INITIALS_RE.match(w) or _VANCOUVER_INITIALS_RE.match(w) for w in words
+    )
+
+
+def _starts_inverted(first: str, second: str) -> bool:
+    """ "Hensley, J. G." / "Hensley, Jane": an inverted list. "John Smith, Mary Jones" is
+    not one: a two-word family before full given names is too rare to assume."""
+    if not (_is_family_only(first) and _is_given_only(second)):
+        return False
+    core = [w for w in first.split() if not w[0].islower()]
+    return len(core) == 1 or bool(_INITIALS_RE.match(second.strip()))
+
+
+def parse_names(text: str) -> tuple[tuple[Name, ...], bool]:
+    """Parse an author list; returns the names and whether it ended in "et al."."""
+    text = re.sub(r"\s+", " ", text or "").strip()
+    if not text:
+        return (), False
+    et_al = False
+    m = _ET_AL_RE.search(text)
+    if m:
+        et_al = True
+        text = text[: m.start()]
+    text = re.sub(r"^(?:by|par|von|por)\s+", "", text.strip(), flags=re.IGNORECASE)
+    text = re.sub(r"\s*\((?:eds?|hrsg|dir|coord|comp)\.?\)\s*$", "", text, flags=re.IGNORECASE)
+    text = text.strip().rstrip(",;:").strip()
+    if not text:
+        return (), et_al
+    if looks_like_organisation(text):
+        return (Name(literal=text.rstrip(".")),), et_al
+    # Normalise conjunctions to a separator.
+    text = re.sub(r",?\s+(?:and|&|und|et|y|e)\s+", ", ", text)
+    text = re.sub(r"^&\s*", "", text)
+    separator = ";" if ";" in text else ","
+    parts = [p.strip() for p in text.split(separator) if p.strip()]
+    names: list[Name] = []
+    if separator == "," and len(parts) >= 2 and _starts_inverted(parts[0], parts[1]):
+        # Inverted: "Hensley, J. G., Smith, A." -> pairs; a trailing given-first name
+        # ("..., and John Smith") is parsed on its own.
+        i = 0
+        while i < len(parts):
+            if i + 1 < len(parts) and _is_family_only(parts[i]) and _is_given_only(parts[i + 1]):
+                names.append(_person(parts[i], parts[i + 1].rstrip(",")))
+                i += 2
+                if i < len(parts) and parts[i].rstrip(".").lower() in _SUFFIXES:
+                    last = names[-1]
+                    names[-1] = Name(
+                        last.family, last.given, particle=last.particle, suffix=parts[i]
+                    )
+                    i += 1
+            else:
+                one = _parse_one(parts[i])
+                if one:
+                    names.append(one)
+                i += 1
+    else:
+        for part in parts:
+            if separator == ";" and "," in part:
+                fam, _, given = part.partition(",")
+                names.append(_person(fam, given.strip() or None))
+                continue
+            one = _parse_one(part)
+            if one:
+                names.append(one)
+    return tuple(names), et_al

@@ -1,0 +1,137 @@
+"""Normalisers for the fields a labeller finds but cannot shape: page ranges,
+volume/issue/pages blocks, titles and container names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "VolumeBlock",
+    "clean_container",
+    "clean_title",
+    "expand_pages",
+    "find_volume_block",
+    "parse_volume_block",
+]
+
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_DASH_RE = re.compile(f"\\s*[{_DASHES}-]+\\s*")
+
+
+def expand_pages(pages: str) -> str:
+    """``211-8`` -> ``211-218``; en dashes become hyphens; ``pp.`` is dropped.
+
+    Abbreviated last pages are expanded only when both ends are plain numbers
+    (``e123-e130`` and ``S1-S5`` keep their letters).
+    """
+    text = re.sub(r"^(?:pp?\.?|pages?|S\.|p\.)\s*", "", pages.strip(), flags=re.IGNORECASE)
+    text = _DASH_RE.sub("-", text).strip(" .,;:")
+    m = re.fullmatch(r"([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)", text)
+    if not m:
+        return text
+    p1, first, p2, last = m.groups()
+    if p2 and p2 != p1:
+        return text
+    if len(last) < len(first) and int(last) >= 0:
+        last = first[: len(first) - len(last)] + last
+        if int(last) < int(first):  # not an abbreviation after all
+            return f"{p1}{first}-{p2 or p1}{m.group(4)}"
+    return f"{p1}{first}-{p1}{last}"
+
+
+@dataclass(frozen=True)
+class VolumeBlock:
+    """The pieces of a ``2009;54(3):211-8`` block."""
+
+    year: str | None = None
+    month_text: str | None = None  # "Oct 12", "May-Jun": kept for the date parser
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    number: str | None = None  # article numbers: Cochrane CD000121, e-locators
+    start: int = 0
+    end: int = 0
+
+
+_VANCOUVER_BLOCK = re.compile(
+    r"(?P<year>(?:1[5-9]|20)\d\d)[a-z]?"
+    r"(?P<mon>\s+[A-Z][a-z]{2,8}\.?(?:\s*\d{1,2})?(?:\s*[-/]\s*[A-Z]?[a-z]{0,8}\.?(?:\s*\d{1,2})?)?)?"
+    r"(?:\s*;\s*(?P<vol>[A-Za-z]?\d[\w.\-]*(?:\s+(?:Suppl|Pt|Spec)\.?\s*\w*)?)?"
+    r"(?:\s*\((?P<iss>[^()]{1,30})\))?"
+    r"(?:\s*:\s*(?P<pages>[A-Za-z]{0,3}\d[\w]*(?:\s*[-\u2013\u2014]\s*[A-Za-z]{0,3}\d\w*)?(?:,\s*\d+(?:-\d+)?)*))?"
+    r"|\s*:\s*(?P<num>CD\d{6}|[A-Za-z]{0,2}\d[\w]*))"
+)
+_VOL_ISSUE_PAGES = re.compile(
+    r"^\s*(?:vol\.?\s*)?(?P<vol>[A-Za-z]?\d[\w.\-]*)?\s*(?:\((?P<iss>[^()]{1,30})\))?"
+    r"\s*(?::\s*(?P<pages>[A-Za-z]{0,3}\d\w*(?:\s*[-\u2013]\s*[A-Za-z]{0,3}\d\w*)?))?"
+)
+
+
+def find_volume_block(text: str) -> VolumeBlock | None:
+    """Find a Vancouver/AMA block (``2009;54(3):211-8``, ``2002:CD000121``,
+    ``2010 Oct 12;5:e123``); the last one in the text wins, as it follows the journal."""
+    found = None
+    for m in _VANCOUVER_BLOCK.finditer(text):
+        found = m
+    if found is None:
+        return None
+    g = found.groupdict()
+    pages = expand_pages(g["pages"]) if g.get("pages") else None
+    return VolumeBlock(
+        year=g["year"],
+        month_text=(g.get("mon") or "").strip() or None,
+        volume=(g.get("vol") or "").strip() or None,
+        issue=(g.get("iss") or "").strip() or None,
+        pages=pages,
+        number=g.get("num"),
+        start=found.start(),
+        end=found.end(),
+    )
+
+
+def parse_volume_block(text: str) -> tuple[str | None, str | None, str | None]:
+    """Split a labelled volume span (``54(3):211-8``, ``vol. 12``) into volume, issue
+    and pages."""
+    text = text.strip().strip(",.;")
+    block = find_volume_block(text)
+    if block is not None:
+        return block.volume, block.issue, block.pages
+    m = _VOL_ISSUE_PAGES.match(text)
+    if not m:
+        return None, None, None
+    pages = expand_pages(m.group("pages")) if m.group("pages") else None
+    return m.group("vol"), m.group("iss"), pages
+
+
+_QUOTES = "\"'“”‘’«»„"
+
+
+def clean_title(text: str) -> str | None:
+    """Drop surrounding quotes, final sentence punctuation (not ``?`` or ``!``) and
+    bracketed medium markers like ``[Internet]``."""
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(
+        r"\s*\[(?:Internet|online|Online|serial online|electronic resource)\]\s*", " ", text
+    ).strip()
+    text = text.strip(" ,;:")
+    if text.endswith(".") and not re.search(r"\b(?:[A-Z]|al|etc|Inc|Ltd|Co|St|vs)\.$", text):
+        text = text[:-1]
+    text = text.strip()
+    if len(text) >= 2 and text[0] in _QUOTES:
+        text = text[1:].strip()
+        if text and text[-1] in _QUOTES:
+            text = text[:-1]
+        elif len(text) >= 2 and text[-1] in ",." and text[-2] in _QUOTES:
+            text = text[:-2]
+    text = text.strip().rstrip(",;:").strip()
+    if text.endswith(".") and not re.search(r"\b(?:[A-Z]|al|etc|Inc|Ltd|Co|St|vs)\.$", text):
+        text = text[:-1].rstrip()
+    return text or None
+
+
+def clean_container(text: str) -> str | None:
+    """Drop a leading ``In:``/``In``, quotes and final punctuation."""
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"^(?:in|dans|en)\s*:?\s+", "", text, flags=re.IGNORECASE)
+    return clean_title(text)

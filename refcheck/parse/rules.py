@@ -1,0 +1,361 @@
+"""Rule-based parsing: the pre-pass every reference goes through, and strict
+templates for the styles whose structure rules read exactly (AMA, Vancouver/NLM, and
+the APA author-date head).
+
+The pre-pass (``prepare``) takes out what has an exact shape: identifiers, URLs,
+access dates, NLM ``[updated ...]`` notes, medium markers (``[Internet]``) and
+personal-communication notes (``(expert opinion)``). What is left (``Prepared.rest``)
+is what the templates, or the learned labeller, read.
+
+A template returns ``None`` whenever the reference does not fit it cleanly, so that a
+wrong guess never wins over the labeller.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from refcheck.parse.dates import find_access_date, parse_date
+from refcheck.parse.identifiers import Identifiers, find_identifiers
+from refcheck.parse.names import looks_like_organisation, parse_names
+from refcheck.parse.normalise import clean_container, clean_title, find_volume_block
+
+__all__ = ["Draft", "Prepared", "parse_ama", "parse_apa", "prepare", "split_sentences"]
+
+_MARKER_RE = re.compile(r"^\s*(?:[-*•–]\s+|\[\d{1,4}\]\s*|\(\d{1,4}\)\s+|\d{1,4}[.)]\s+)")
+_UPDATED_RE = re.compile(
+    r"\[\s*(?:updated|modified|revised|last\s+updated|reviewed)\s+[^\];]{1,40}(?:;\s*)?\]?",
+    re.IGNORECASE,
+)
+_MEDIUM_RE = re.compile(
+    r"\[(?:Internet|online|Online|serial online|electronic resource|Web page|Webpage|"
+    r"homepage on the Internet|database on the Internet)\]",
+)
+_PERSONAL_RE = re.compile(
+    r"\(?\b(?:expert opinion|personal communication|pers(?:onal)?\.? comm(?:unication)?\.?"
+    r"|unpublished data|oral communication|written communication|e-?mail communication)\b\)?",
+    re.IGNORECASE,
+)
+# NLM publication statement: "Geneva: World Health Organization; 2020."
+_PUBLICATION_RE = re.compile(
+    r"^(?P<place>[A-Z][^:;.]{1,60}):\s*(?P<pub>[^;:]{2,160}?)(?:[;,]\s*(?P<date>(?:c\s?)?\d{4}[^;]{0,30}?))?\.?$"
+)
+_PUBLISHED_RE = re.compile(
+    r"\b(?:published|posted|updated|last updated|last modified|reviewed)\s*(?:on\s*)?:?\s*",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Draft:
+    """Mutable field values collected while parsing, turned into a Reference last."""
+
+    type: str | None = None
+    authors: str | None = None  # the raw author string; names are parsed at the end
+    names: tuple[Any, ...] | None = None  # already parsed names (organisations)
+    et_al: bool = False
+    editors: str | None = None
+    title: str | None = None
+    container: str | None = None
+    collection: str | None = None
+    publisher: str | None = None
+    place: str | None = None
+    date_text: str | None = None
+    year: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    number: str | None = None
+    edition: str | None = None
+    note: str | None = None
+    genre: str | None = None
+
+
+@dataclass
+class Prepared:
+    """A reference after the pre-pass."""
+
+    raw: str
+    text: str  # whitespace-normalised, list marker removed
+    rest: str  # text with identifiers, access dates and notes blanked out
+    ids: Identifiers
+    accessed: Any = None  # PartialDate | None
+    internet: bool = False
+    personal: str | None = None  # "expert opinion", "personal communication"
+    removed: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """Replace each span by spaces so that offsets stay valid."""
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        for i in range(max(0, start), min(len(chars), end)):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def tidy(text: str) -> str:
+    """Collapse the holes left by removed spans: spaces, doubled punctuation."""
+    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"\s+([.,;:])", r"\1", text)
+    text = re.sub(r"([.,;:])(?:\s*[.,;:])+", r"\1", text)
+    return text.strip(" ,;:")
+
+
+def prepare(raw: str) -> Prepared:
+    """Normalise whitespace and take out everything with an exact shape."""
+    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]", "", raw)
+    text = re.sub(r"\s+", " ", text).strip()
+    text = _MARKER_RE.sub("", text, count=1)
+    ids = find_identifiers(text)
+    spans = list(ids.spans)
+    access = find_access_date(_blank(text, spans))
+    accessed = None
+    if access is not None:
+        accessed = access.date
+        spans.append((access.start, access.end))
+    for regex in (_UPDATED_RE, _MEDIUM_RE):
+        spans.extend(m.span() for m in regex.finditer(text))
+    internet = bool(_MEDIUM_RE.search(text))
+    personal = None
+    pm = _PERSONAL_RE.search(text)
+    if pm:
+        personal = pm.group(0).strip("() ").lower()
+        spans.append(pm.span())
+    rest = _blank(text, spans)
+    return Prepared(raw, text, rest, ids, accessed, internet, personal, spans)
+
+
+# ------------------------------------------------------------------ sentences
+
+_ABBREVIATIONS = {
+    "al", "eds", "ed", "vol", "no", "nos", "pp", "p", "vs", "dr", "st", "inc", "ltd", "co",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "minn", "mass", "calif", "conn", "penn", "wash", "univ", "dept", "assoc", "natl",
+    "int", "j", "am", "soc", "rev", "proc", "med", "sci", "res", "clin", "eng", "trans",
+}  # fmt: skip
+_SENTENCE_END_RE = re.compile(r"[.?!](?=\s+\S)")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split at ``. `` / ``? `` / ``! ``, except after initials and abbreviations.
+
+    The punctuation stays with its sentence, so a title keeps its question mark.
+    """
+    out: list[str] = []
+    start = 0
+    for m in _SENTENCE_END_RE.finditer(text):
+        if m.group(0) == ".":
+            word = re.search(r"(\S+)$", text[start : m.start()])
+            token = word.group(1) if word else ""
+            if re.fullmatch(r"[A-Z]", token) or token.lower().strip("(") in _ABBREVIATIONS:
+                continue
+        out.append(text[start : m.end()].strip())
+        start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return [s for s in out if s.strip(" .,;:")]
+
+
+# Vancouver author lists: "Hensley JG", "Nygaard IH, et al", "van der Berg AB, Smith C".
+_VANC_NAME = (
+    r"(?:[a-z]+\s)*[A-ZÀ-ÖØ-Þ][\w'’\-]*(?:\s[A-ZÀ-ÖØ-Þ][\w'’\-]*)?\s[A-Z]{1,4}"
+    r"(?:\s(?:Jr|Sr|II|III|IV|2nd|3rd))?"
+)
+_VANC_AUTHORS_RE = re.compile(
+    rf"^{_VANC_NAME}(?:,\s{_VANC_NAME})*(?:,?\s(?:et\sal|and\sothers))?\.?$"
+)
+
+
+_VANC_PREFIX_RE = re.compile(
+    rf"^(?P<authors>{_VANC_NAME}(?:,\s{_VANC_NAME})*(?:,?\s(?:et\sal|and\sothers))?)\.?\s+(?=\S)"
+)
+
+
+def looks_like_vancouver_authors(sentence: str) -> bool:
+    """Whether a sentence is a Vancouver/AMA author list."""
+    return bool(_VANC_AUTHORS_RE.match(sentence.strip().rstrip(".").strip() + "."))
+
+
+# -------------------------------------------------------------------- templates
+
+
+def parse_ama(prep: Prepared) -> Draft | None:
+    """AMA / Vancouver / NLM: ``Authors. Title. Journal. 2009;54(3):211-8.``, web pages
+    (``Authors. Title. Site. URL. Accessed ...``) and personal communications."""
+    rest = tidy(prep.rest)
+    if not rest:
+        return None
+    draft = Draft()
+    if prep.personal:
+        return _personal(rest, prep, draft)
+    block = find_volume_block(rest)
+    head = rest
+    if block is not None:
+        after = rest[block.end :].strip(" .;,")
+        if len(after) > 3:  # something substantial follows: not a plain Vancouver tail
+            return None
+        head = rest[: block.start].strip()
+        draft.year = block.year
+        draft.date_text = f"{block.year} {block.month_text or ''}".strip()
+        draft.volume, draft.issue, draft.pages, draft.number = (
+            block.volume,
+            block.issue,
+            block.pages,
+            block.number,
+        )
+        if (
+            block.volume is None
+            and block.issue is None
+            and block.pages is None
+            and block.number is None
+        ):
+            return None
+    am = _VANC_PREFIX_RE.match(head)
+    if am:
+        draft.authors = am.group("authors")
+        head = head[am.end() :]
+    elif block is not None:
+        return None
+    sentences = split_sentences(head)
+    if not sentences:
+        return None
+    if draft.authors is None and len(sentences) > 2 and looks_like_organisation(sentences[0]):
+        # NLM: "World Health Organization. Title [Internet]. Place: Publisher; 2020."
+        draft.authors = sentences.pop(0).rstrip(".")
+    if block is not None:
+        # Authors. Title. Journal. -> the journal is the sentence before the block.
+        if len(sentences) < 2:
+            return None
+        draft.container = clean_container(sentences[-1])
+        draft.title = clean_title(" ".join(sentences[:-1]))
+        draft.type = "article-journal"
+        return draft
+    if not (prep.ids.urls or prep.accessed or prep.internet):
+        return None
+    # A web page: Author. Title. Site or owner. [Published/Updated date.]
+    dated: list[str] = []
+    for s in list(sentences):
+        if _PUBLISHED_RE.match(s) or (
+            parse_date(s) and len(s) < 40 and re.fullmatch(r"[\w\s.,/-]+", s)
+        ):
+            dated.append(s)
+            sentences.remove(s)
+    if not sentences:
+        return None
+    draft.title = clean_title(sentences[0])
+    for s in sentences[1:]:
+        pm = _PUBLICATION_RE.match(s)
+        if pm:
+            draft.place, draft.publisher = pm.group("place"), pm.group("pub").strip()
+            if pm.group("date"):
+                draft.date_text = pm.group("date")
+            sentences.remove(s)
+            break
+    if len(sentences) > 1:
+        site = clean_container(" ".join(sentences[1:]))
+        if site and draft.authors is None and looks_like_organisation(site):
+            # No personal author: the organisation that publishes the page is its author
+            # (CSL renders an author-less web page by title, which hides who wrote it).
+            draft.authors = site
+        else:
+            draft.container = site
+    for s in dated:
+        if _PUBLISHED_RE.match(s) and re.match(r"(?:updated|last|reviewed)", s, re.IGNORECASE):
+            continue
+        draft.date_text = _PUBLISHED_RE.sub("", s)
+    draft.type = "webpage"
+    return draft
+
+
+def _personal(rest: str, prep: Prepared, draft: Draft) -> Draft | None:
+    """``Laskowski ER (expert opinion). Mayo Clinic, Rochester, Minn. Oct. 18, 2010.``"""
+    sentences = split_sentences(rest)
+    if not sentences:
+        return None
+    first = sentences[0]
+    if looks_like_vancouver_authors(first) or len(parse_names(first)[0]) >= 1:
+        draft.authors = sentences.pop(0)
+    body = " ".join(sentences)
+    date = parse_date(body)
+    if date is not None:
+        draft.date_text = body
+        m = re.search(
+            r"\b(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?\s+\d{4}|\d{4}(?:\s+[A-Z][a-z]{2,8}\.?(?:\s+\d{1,2})?)?)\.?\s*$",
+            body,
+        )
+        if m:
+            draft.date_text = m.group(0)
+            body = body[: m.start()]
+    parts = [p.strip() for p in body.strip(" ,;").split(",") if p.strip()]
+    if parts:
+        draft.publisher = parts[0].rstrip(".")
+        if len(parts) > 1:
+            place = ", ".join(parts[1:])
+            # Keep the stop of an abbreviated state ("Rochester, Minn."), drop a full stop.
+            if place.endswith(".") and not re.search(r"\b[A-Z][a-z]{0,4}\.$", place):
+                place = place[:-1]
+            draft.place = place
+    draft.note = prep.personal
+    draft.type = "personal_communication"
+    return draft
+
+
+_APA_HEAD_RE = re.compile(
+    r"^(?P<auth>[^()]{2,400}?)\s*\((?P<date>(?:1[5-9]|20)\d\d[a-z]?(?:\s*,\s*[^()]{1,30})?"
+    r"|n\.\s?d\.|in press|s\.\s?f\.|o\.\s?J\.)\)\.?\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_APA_JOURNAL_RE = re.compile(
+    r"^(?P<cont>[^,]{2,200}?),\s*(?P<vol>\d[\w\-]*)\s*(?:\((?P<iss>[^()]{1,20})\))?\s*(?:,\s*(?P<pages>[A-Za-z]?\d[\w]*(?:\s*[-\u2013]\s*[A-Za-z]?\d\w*)?))?\.?$"
+)
+
+
+def parse_apa(prep: Prepared) -> Draft | None:
+    """APA: ``Author, A. A. (2019, March 3). Title. Site.`` and the journal form
+    ``Author, A. (2009). Title. Journal, 54(3), 211-218.``"""
+    rest = tidy(prep.rest)
+    m = _APA_HEAD_RE.match(rest)
+    if not m:
+        return None
+    draft = Draft(authors=m.group("auth").strip().rstrip("."), date_text=m.group("date"))
+    year = re.match(r"\d{4}", m.group("date"))
+    draft.year = year.group(0) if year else None
+    sentences = split_sentences(m.group("rest"))
+    if not sentences:
+        return None
+    draft.title = clean_title(sentences[0])
+    for s in sentences[1:]:
+        pm = _PUBLICATION_RE.match(s)
+        if pm:
+            draft.place, draft.publisher = pm.group("place"), pm.group("pub").strip()
+            if pm.group("date"):
+                draft.date_text = pm.group("date")
+            sentences.remove(s)
+            break
+    if len(sentences) > 1:
+        tail = " ".join(sentences[1:]).strip()
+        jm = _APA_JOURNAL_RE.match(tail)
+        if jm:
+            from refcheck.parse.normalise import expand_pages
+
+            draft.container = clean_container(jm.group("cont"))
+            draft.volume = jm.group("vol")
+            draft.issue = jm.group("iss")
+            draft.pages = expand_pages(jm.group("pages")) if jm.group("pages") else None
+            draft.type = "article-journal"
+            return draft
+        if prep.ids.urls or prep.accessed:
+            draft.container = clean_container(tail)
+            draft.type = "webpage"
+            return draft
+        return None
+    if prep.ids.urls or prep.accessed:
+        draft.type = "webpage"
+        return draft
+    return None

@@ -1,0 +1,79 @@
+"""DOI, PMID, PMCID, arXiv, ISBN, ISSN and URL extraction."""
+
+from __future__ import annotations
+
+import pytest
+
+from refcheck.parse import parse_reference
+from refcheck.parse.identifiers import clean_doi, clean_url, find_identifiers
+
+
+@pytest.mark.parametrize(
+    ("text", "doi"),
+    [
+        ("doi:10.1016/j.jmwh.2008.11.007.", "10.1016/j.jmwh.2008.11.007"),
+        ("DOI: 10.1000/ABC.Def", "10.1000/abc.def"),
+        ("https://doi.org/10.1000/xyz123.", "10.1000/xyz123"),
+        ("http://dx.doi.org/10.1000/xyz123,", "10.1000/xyz123"),
+        (
+            "(doi:10.1002/(SICI)1097-0258(19980815)17:15<1661::AID-SIM968>3.0.CO;2-2)",
+            "10.1002/(sici)1097-0258(19980815)17:15",
+        ),
+        ("https://doi.org/10.1000/a%2Fb", "10.1000/a/b"),
+    ],
+)
+def test_doi(text: str, doi: str) -> None:
+    assert find_identifiers(text).doi == doi
+
+
+def test_doi_org_url_is_a_doi_not_a_url() -> None:
+    ids = find_identifiers("Title. https://doi.org/10.1000/xyz. http://example.org/page.")
+    assert ids.doi == "10.1000/xyz"
+    assert ids.urls == ["http://example.org/page"]
+
+
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [
+        (
+            "See http://www.acog.org/publications/ab005.cfm.",
+            "http://www.acog.org/publications/ab005.cfm",
+        ),
+        ("(https://en.wikipedia.org/wiki/Foo_(bar))", "https://en.wikipedia.org/wiki/Foo_(bar)"),
+        ("Available from: <https://x.org/a?b=1&c=2>.", "https://x.org/a?b=1&c=2"),
+        ("at www.example.com/page;", "http://www.example.com/page"),
+        ("https://x.org/path/,", "https://x.org/path/"),
+    ],
+)
+def test_url(text: str, url: str) -> None:
+    assert find_identifiers(text).urls == [url]
+
+
+def test_other_identifiers() -> None:
+    ids = find_identifiers(
+        "PMID: 19410213. PMCID: PMC2719466. arXiv:1706.03762v5. ISBN 978-0-19-957769-2. "
+        "ISSN 1526-9523."
+    )
+    assert (ids.pmid, ids.pmcid, ids.arxiv) == ("19410213", "PMC2719466", "1706.03762v5")
+    assert ids.isbn == "978-0-19-957769-2"
+    assert ids.issn == "1526-9523"
+
+
+def test_clean_helpers() -> None:
+    assert clean_doi("https://doi.org/10.1000/ABC.") == "10.1000/abc"
+    assert clean_doi("not a doi") is None
+    assert clean_url("www.x.org/a).") == "http://www.x.org/a"
+
+
+def test_identifiers_reach_the_reference() -> None:
+    ref = parse_reference(
+        "Hensley JG. Leg cramps and restless legs syndrome during pregnancy. J Midwifery Womens "
+        "Health. 2009;54(3):211-8. doi:10.1016/j.jmwh.2008.11.007. PMID: 19410213; "
+        "PMCID: PMC123456."
+    )
+    assert ref.doi == "10.1016/j.jmwh.2008.11.007"
+    assert ref.pmid == "19410213"
+    assert ref.pmcid == "PMC123456"
+    assert ref.container_title == "J Midwifery Womens Health"
+    assert (ref.volume, ref.issue, ref.page) == ("54", "3", "211-218")
+    assert ref.urls == ()

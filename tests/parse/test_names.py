@@ -1,0 +1,67 @@
+"""Author-list normalisation."""
+
+from __future__ import annotations
+
+import pytest
+
+from refcheck.model import Name
+from refcheck.parse.names import format_given, parse_names
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "et_al"),
+    [
+        ("Hensley JG", [Name("Hensley", "J. G.")], False),
+        ("Nygaard IH, et al.", [Name("Nygaard", "I. H.")], True),
+        (
+            "Smith AB, Jones C, Brown DEF.",
+            [Name("Smith", "A. B."), Name("Jones", "C."), Name("Brown", "D. E. F.")],
+            False,
+        ),
+        ("Hensley, J. G.", [Name("Hensley", "J. G.")], False),
+        ("Hensley, J. G., & Smith, A.", [Name("Hensley", "J. G."), Name("Smith", "A.")], False),
+        (
+            "Hensley, Jane G., and Alan Smith",
+            [Name("Hensley", "Jane G."), Name("Smith", "Alan")],
+            False,
+        ),
+        ("J. G. Hensley and A. Smith", [Name("Hensley", "J. G."), Name("Smith", "A.")], False),
+        ("John Smith, Mary Jones", [Name("Smith", "John"), Name("Jones", "Mary")], False),
+        ("Smith J.A., Jones B.", [Name("Smith", "J. A."), Name("Jones", "B.")], False),
+        (
+            "van der Berg A, Smith B",
+            [Name("Berg", "A.", particle="van der"), Name("Smith", "B.")],
+            False,
+        ),
+        ("Ludwig van Beethoven", [Name("Beethoven", "Ludwig", particle="van")], False),
+        ("King ML Jr", [Name("King", "M. L.", suffix="Jr")], False),
+        ("Smith A, Jones B, et al", [Name("Smith", "A."), Name("Jones", "B.")], True),
+        ("Meyer K, Schulz L, u. a.", [Name("Meyer", "K."), Name("Schulz", "L.")], True),
+        ("World Health Organization", [Name(literal="World Health Organization")], False),
+        (
+            "American Congress of Obstetricians and Gynecologists",
+            [Name(literal="American Congress of Obstetricians and Gynecologists")],
+            False,
+        ),
+        ("Smith; Jones, B.", [Name("Smith"), Name("Jones", "B.")], False),
+        ("", [], False),
+    ],
+)
+def test_parse_names(text: str, names: list[Name], et_al: bool) -> None:
+    assert parse_names(text) == (tuple(names), et_al)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("JG", "J. G."),
+        ("J.G.", "J. G."),
+        ("J. G.", "J. G."),
+        ("J.-P.", "J.-P."),
+        ("John", "John"),
+        ("John G.", "John G."),
+        ("J", "J."),
+    ],
+)
+def test_format_given(given: str, expected: str) -> None:
+    assert format_given(given) == expected

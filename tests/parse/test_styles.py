@@ -1,0 +1,93 @@
+"""Whole references in the styles the rule templates read."""
+
+from __future__ import annotations
+
+from refcheck.model import Name, PartialDate, ReferenceType
+from refcheck.parse import parse_reference
+from refcheck.parse.normalise import expand_pages, find_volume_block, parse_volume_block
+
+
+def test_expand_pages() -> None:
+    assert expand_pages("211-8") == "211-218"
+    assert expand_pages("1199-205") == "1199-1205"
+    assert expand_pages("95–101") == "95-101"
+    assert expand_pages("pp. 12-19") == "12-19"
+    assert expand_pages("e123-e130") == "e123-e130"
+    assert expand_pages("S12-5") == "S12-S15"
+    assert expand_pages("211") == "211"
+
+
+def test_vancouver_block() -> None:
+    block = find_volume_block("J Midwifery Womens Health. 2009 May-Jun;54(3):211-8.")
+    assert block is not None
+    assert (block.year, block.volume, block.issue, block.pages) == ("2009", "54", "3", "211-218")
+    block = find_volume_block("Cochrane Database Syst Rev. 2002;(1):CD000121.")
+    assert block is not None and block.issue == "1" and block.pages == "CD000121"
+    block = find_volume_block("Cochrane Database of Systematic Reviews. 2002:CD000121.")
+    assert block is not None and block.number == "CD000121" and block.volume is None
+    assert parse_volume_block("54(3):211-8") == ("54", "3", "211-218")
+
+
+def test_vancouver_full() -> None:
+    ref = parse_reference(
+        "1. Hensley JG, Smith AB. Leg cramps and restless legs syndrome during pregnancy. "
+        "J Midwifery Womens Health. 2009 May-Jun;54(3):211-8. doi: 10.1016/j.jmwh.2008.11.007."
+    )
+    assert ref.type is ReferenceType.ARTICLE_JOURNAL
+    assert ref.authors == (Name("Hensley", "J. G."), Name("Smith", "A. B."))
+    assert ref.title == "Leg cramps and restless legs syndrome during pregnancy"
+    assert ref.container_title == "J Midwifery Womens Health"
+    assert ref.issued is not None and ref.issued.year == 2009
+    assert (ref.volume, ref.issue, ref.page) == ("54", "3", "211-218")
+    assert ref.doi == "10.1016/j.jmwh.2008.11.007"
+
+
+def test_nlm_web_with_cited_and_updated() -> None:
+    ref = parse_reference(
+        "World Health Organization. Depression [Internet]. Geneva: WHO; 2020 "
+        "[updated 2021 Jan 5; cited 2021 Mar 3]. Available from: "
+        "https://www.who.int/news-room/fact-sheets/detail/depression."
+    )
+    assert ref.type is ReferenceType.WEBPAGE
+    assert ref.authors == (Name(literal="World Health Organization"),)
+    assert ref.title == "Depression"
+    assert ref.accessed == PartialDate(2021, 3, 3)
+    assert ref.issued == PartialDate(2020)
+    assert ref.publisher == "WHO" and ref.publisher_place == "Geneva"
+    assert ref.urls == ("https://www.who.int/news-room/fact-sheets/detail/depression",)
+
+
+def test_apa_web_retrieved_from() -> None:
+    ref = parse_reference(
+        "Smith, J. A., & Jones, B. (2019, March 1). How to parse references. Example Site. "
+        "Retrieved March 3, 2019, from https://example.org/parse."
+    )
+    assert ref.type is ReferenceType.WEBPAGE
+    assert ref.authors == (Name("Smith", "J. A."), Name("Jones", "B."))
+    assert ref.title == "How to parse references"
+    assert ref.container_title == "Example Site"
+    assert ref.issued == PartialDate(2019, 3, 1)
+    assert ref.accessed == PartialDate(2019, 3, 3)
+    assert ref.urls == ("https://example.org/parse",)
+
+
+def test_apa_journal() -> None:
+    ref = parse_reference(
+        "Smith, J. A., & Jones, B. (2009). Leg cramps in pregnancy. Journal of Things, 54(3), "
+        "211–218. https://doi.org/10.1000/XYZ.123"
+    )
+    assert ref.type is ReferenceType.ARTICLE_JOURNAL
+    assert ref.container_title == "Journal of Things"
+    assert (ref.volume, ref.issue, ref.page) == ("54", "3", "211-218")
+    assert ref.doi == "10.1000/xyz.123"
+    assert ref.urls == ()
+
+
+def test_ama_web_with_published_date_and_site() -> None:
+    ref = parse_reference(
+        "Centers for Disease Control and Prevention. Leg cramps. CDC. "
+        "https://www.cdc.gov/cramps.html. Published June 5, 2018. Accessed 12 October 2020."
+    )
+    assert ref.type is ReferenceType.WEBPAGE
+    assert ref.accessed == PartialDate(2020, 10, 12)
+    assert ref.urls == ("https://www.cdc.gov/cramps.html",)
