@@ -11,6 +11,8 @@ from refcheck.model import ExtractedReference
 
 
 class InputFormat(enum.StrEnum):
+    """The document formats refcheck reads; ``AUTO`` asks ``detect_format`` to choose."""
+
     AUTO = "auto"
     TEXT = "text"
     MARKDOWN = "markdown"
@@ -31,10 +33,23 @@ class Document:
     source: str
     data: bytes
     media_type: str | None = None  # the HTTP Content-Type, for URL inputs
+    # A text encoding the user named (``--encoding latin-1``). ``None`` means UTF-8
+    # (with or without BOM) or UTF-16/32 with a BOM; anything else is refused rather
+    # than guessed, because a wrong guess silently corrupts names and titles.
+    encoding: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How error messages name this document: its path or URL, ``stdin`` for ``-``."""
+        return "stdin" if self.source == "-" else self.source
 
 
 class ExtractError(InputError):
-    """The document cannot be read as the format it claims to be."""
+    """The document cannot be read as the format it claims to be.
+
+    The message is one line that starts with the document's label, e.g.
+    ``"notes.txt: binary file (not a text document)"``.
+    """
 
 
 class Reader(abc.ABC):
