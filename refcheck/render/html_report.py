@@ -67,7 +67,7 @@ summary:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .card.info dd { color: var(--info); } .card.ok dd { color: var(--ok); }
 .charts { display: flex; flex-wrap: wrap; gap: 24px; margin-top: 14px; }
 .chart { background: var(--panel); border: 1px solid var(--line); border-radius: 8px;
-  padding: 10px 12px; }
+  padding: 10px 12px; margin: 0; }
 .chart svg text { font: 12px system-ui, sans-serif; fill: var(--fg); }
 .notice { border-left: 4px solid var(--warning); background: #fff7e6; padding: 8px 12px;
   margin: 8px 0; }
@@ -77,10 +77,13 @@ summary:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .filters select, .filters input { font: inherit; padding: 4px 6px; border: 1px solid #6b7079;
   border-radius: 4px; background: var(--bg); color: var(--fg); min-width: 150px; }
 #shown { margin: 0 0 0 auto; font-weight: 600; }
-table { border-collapse: collapse; width: 100%; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+th.w-num { width: 3.5em; } th.w-line { width: 4.5em; } th.w-sev { width: 6.5em; }
+th.w-ref { width: 22%; } th.w-res { width: 14%; } th.w-links { width: 21%; }
+th.w-art { width: 10%; }
 caption { text-align: left; color: var(--muted); padding-bottom: 6px; }
 th, td { border-bottom: 1px solid var(--line); padding: 8px 6px; vertical-align: top;
-  text-align: left; }
+  text-align: left; overflow-wrap: anywhere; }
 thead th { background: var(--panel); position: sticky; top: 0; }
 th button { font: inherit; font-weight: 700; background: none; border: 0; padding: 0;
   cursor: pointer; color: var(--fg); }
@@ -210,6 +213,12 @@ def _a(label: str, url: str | None, *, cls: str = "url") -> str:
         return f'<span class="{cls}">{_e(url)}</span>' if url else ""
     href = html.escape(url.strip(), quote=True)
     return f'<a class="{cls}" href="{href}" rel="noopener noreferrer nofollow">{label}</a>'
+
+
+def _short(url: str) -> str:
+    """A URL for display: without its scheme, middle elided when long (href stays full)."""
+    text = url.split("://", 1)[-1] if is_web_url(url) else url
+    return text if len(text) <= 60 else text[:40] + "…" + text[-15:]
 
 
 def _csp_hash(source: str) -> str:
@@ -373,21 +382,22 @@ class HtmlRenderer(Renderer):
         )
 
     def _table(self, report: RunReport, multi: bool) -> str:
-        def th(label: str, key: str, numeric: bool = False) -> str:
+        def th(label: str, key: str, width: str, numeric: bool = False) -> str:
             return (
-                f'<th scope="col" aria-sort="none"><button type="button" data-sort="{key}"'
-                f' data-numeric="{int(numeric)}">{label}</button></th>'
+                f'<th scope="col" class="w-{width}" aria-sort="none">'
+                f'<button type="button" data-sort="{key}" data-numeric="{int(numeric)}">'
+                f"{label}</button></th>"
             )
 
-        head = [th("#", "order", True).replace('aria-sort="none"', 'aria-sort="ascending"')]
+        head = [th("#", "order", "num", True).replace('aria-sort="none"', 'aria-sort="ascending"')]
         if multi:
-            head.append(th("Article", "article"))
+            head.append(th("Article", "article", "art"))
         head += [
-            th("Line", "line", True),
-            th("Reference", "citation"),
-            th("Severity", "rank", True),
-            th("Resolution", "resolution"),
-            '<th scope="col">Links</th>',
+            th("Line", "line", "line", True),
+            th("Reference", "citation", "ref"),
+            th("Severity", "rank", "sev", True),
+            th("Resolution", "resolution", "res"),
+            '<th scope="col" class="w-links">Links</th>',
             '<th scope="col">Findings and fixes</th>',
         ]
         rows = []
@@ -465,12 +475,14 @@ class HtmlRenderer(Renderer):
         status = link.status.value
         cls = "bad" if status in _BAD_LINKS else ("good" if status in _GOOD else "")
         code = f" {link.http_status}" if link.http_status is not None else ""
-        parts = [f'<span class="st {cls}">{status}{code}</span> ' + _a(_e(link.url), link.url)]
+        parts = [
+            f'<span class="st {cls}">{status}{code}</span> ' + _a(_e(_short(link.url)), link.url)
+        ]
         target = permanent_target(link)
         if target:
-            parts.append("moved permanently to " + _a(_e(target), target))
+            parts.append("moved permanently to " + _a(_e(_short(target)), target))
         elif link.final_url and link.final_url != link.url:
-            parts.append("ends at " + _a(_e(link.final_url), link.final_url))
+            parts.append("ends at " + _a(_e(_short(link.final_url)), link.final_url))
         if link.detail:
             parts.append(f'<span class="muted">{_e(link.detail)}</span>')
         if link.archive_url:
