@@ -1,1 +1,6 @@
-"""Stage package."""
+"""The resolve stage: find each reference's registered record in Crossref."""
+
+from refcheck.resolve.crossref import CrossrefResolver
+from refcheck.resolve.interface import ResolveRequest, Resolver, ResolverError
+
+__all__ = ["CrossrefResolver", "ResolveRequest", "Resolver", "ResolverError"]

@@ -1,0 +1,426 @@
+"""Candidate validation: does a registered work match a cited reference?
+
+Each candidate is compared with the reference field by field (title, first author,
+year, volume, issue, pages, container, type), never by Crossref's relevance score. A
+field is compared with the parsed value when the parser found one, and otherwise with
+the raw reference string (is the registered year, first page, family name written in
+it?), so a parser miss costs evidence, not a wrong match.
+
+Look-alikes are rejected outright: corrections and errata, retraction notices, replies
+and comments, peer-review reports, journal-issue and component records, a book when a
+chapter is cited, a conference paper when a journal article is cited.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from refcheck.model import FieldComparison, Reference, ReferenceType, RegisteredWork
+from refcheck.resolve.journals import abbreviation_fits, container_similarity
+from refcheck.resolve.text import (
+    article_number_key,
+    family_key,
+    first_page,
+    fold,
+    norm_title,
+    number_tokens,
+    words,
+    years_in,
+)
+
+# How much each field counts towards the confidence.
+WEIGHTS = {
+    "title": 3.0,
+    "author": 2.0,
+    "year": 1.5,
+    "volume": 1.0,
+    "issue": 0.5,
+    "pages": 1.5,
+    "container": 1.0,
+}
+TITLE_AGREES = 0.85
+ACCEPT_CONFIDENCE = 0.72
+# Two accepted candidates closer than this are reported as ambiguous.
+AMBIGUITY_MARGIN = 0.03
+
+# Records that are never the cited work itself.
+NEVER_TYPES = frozenset({
+    "journal-issue", "journal-volume", "journal", "component", "peer-review",
+    "proceedings", "proceedings-series", "book-set", "book-series", "book-part",
+    "book-track", "report-series", "grant",
+})
+BOOK_TYPES = frozenset({"book", "edited-book", "monograph", "reference-book"})
+CHAPTER_TYPES = frozenset({"book-chapter", "book-section", "reference-entry", "other"})
+
+# Title openings of notices and responses about another work.
+_NOTICE = re.compile(
+    r"^(?:correction|corrigendum|corrigenda|erratum|errata|retraction|notice of retraction|"
+    r"retraction notice|expression of concern|editorial expression of concern|"
+    r"withdrawal|withdrawn|reply|in reply|authors? reply|author response|response to|"
+    r"response|re|comment on|comments on|commentary on|a comment on|letter to the editor|"
+    r"review of|decision letter|review for|addendum|publisher s note)\b"
+)
+_RETRACTED_PREFIX = re.compile(r"^(?:retracted|withdrawn)\s*[:\-]\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One candidate judged against one reference."""
+
+    work: RegisteredWork
+    comparisons: tuple[FieldComparison, ...]
+    confidence: float
+    strength: float  # absolute evidence (sum of weighted agreements), for ranking
+    acceptable: bool
+    reason: str
+
+    def agreeing(self) -> list[str]:
+        """The fields that agree."""
+        return [c.field for c in self.comparisons if c.agrees]
+
+    def disagreeing(self) -> list[str]:
+        """The fields that disagree."""
+        return [c.field for c in self.comparisons if c.agrees is False]
+
+
+@dataclass(frozen=True)
+class _Cited:
+    """The reference's side, prepared once per reference."""
+
+    reference: Reference
+    raw: str
+    raw_fold: str
+    raw_words: list[str]
+    raw_numbers: set[str]
+    raw_years: set[int]
+    title: str | None
+    family: str | None
+
+
+def prepare(reference: Reference, raw: str) -> _Cited:
+    """Precompute the folded forms of a reference used for every candidate."""
+    first = reference.first_author
+    family = None
+    if first is not None:
+        family = family_key(first.family or first.literal or "") or None
+    return _Cited(
+        reference=reference,
+        raw=raw,
+        raw_fold=fold(raw),
+        raw_words=words(raw.replace("'", "")),
+        raw_numbers=number_tokens(raw),
+        raw_years=years_in(raw),
+        title=norm_title(reference.title) if reference.title else None,
+        family=family,
+    )
+
+
+def _title_numbers(text: str) -> set[str]:
+    return set(re.findall(r"\b(?:\d+|i{1,3}|iv|v|vi{1,3})\b", text))
+
+
+def _is_notice_title(title: str) -> bool:
+    return bool(_NOTICE.match(title))
+
+
+def _cites_notice(cited: _Cited) -> bool:
+    """Whether the reference itself names a notice or response (then notices may match)."""
+    text = cited.title or " ".join(cited.raw_words)
+    return bool(
+        re.search(
+            r"\b(?:correction|corrigendum|erratum|retraction|expression of concern|reply|"
+            r"comment on|response to|review of|decision letter|withdrawal)\b",
+            text,
+        )
+    )
+
+
+def _compare_title(cited: _Cited, work: RegisteredWork) -> FieldComparison | None:
+    if not work.title:
+        return None
+    registered = norm_title(_RETRACTED_PREFIX.sub("", work.title))
+    if not registered:
+        return None
+    score = 0.0
+    cited_value: str | None = cited.reference.title
+    if cited.title:
+        parts = [cited.title, cited.title.split(":")[0]]
+        main_r = norm_title(_RETRACTED_PREFIX.sub("", work.title).split(":")[0])
+        score = max(
+            fuzz.ratio(cited.title, registered),
+            fuzz.token_sort_ratio(cited.title, registered),
+            fuzz.ratio(cited.title, main_r) if len(main_r) >= 20 else 0,
+            fuzz.ratio(norm_title(parts[1]), registered) if len(parts[1]) >= 20 else 0,
+        ) / 100.0
+        if _title_numbers(cited.title) != _title_numbers(registered):
+            score = min(score, 0.8)
+    if score < TITLE_AGREES and (not cited.title or len(registered) >= 0.8 * len(cited.title)):
+        raw_score = _title_in_raw(cited, registered)
+        if raw_score > score:
+            score, cited_value = raw_score, cited_value or None
+    agrees = score >= TITLE_AGREES
+    return FieldComparison("title", cited_value, work.title, score, agrees)
+
+
+def _title_in_raw(cited: _Cited, registered: str) -> float:
+    """How well the registered title stands, as a whole phrase, in the raw string."""
+    raw = " ".join(cited.raw_words)
+    if not raw:
+        return 0.0
+    align = fuzz.partial_ratio_alignment(registered, raw)
+    if align is None:
+        return 0.0
+    score = align.score / 100.0
+    span = raw[align.dest_start : align.dest_end]
+    if _title_numbers(span) != _title_numbers(registered):
+        score = min(score, 0.8)
+    # A registered title found inside a longer cited title ("Leg cramps in pregnancy"
+    # inside "Interventions for leg cramps in pregnancy") is not the cited title: the
+    # phrase must start where a title can start in the original, punctuated string.
+    start_word = registered.split(" ")[0]
+    pos = cited.raw_fold.find(start_word)
+    if pos > 0:
+        before = cited.raw_fold[:pos].rstrip()
+        if before and before[-1].isalnum():
+            score = min(score, 0.8)
+    if len(registered.split()) < 3:
+        score *= 0.9
+    return score
+
+
+def _compare_author(cited: _Cited, work: RegisteredWork) -> FieldComparison | None:
+    if not work.authors:
+        return None
+    first = work.authors[0]
+    registered_name = first.family or first.literal or ""
+    key = family_key(registered_name)
+    if not key:
+        return None
+    if cited.family:
+        score = 1.0 if cited.family == key else fuzz.ratio(cited.family, key) / 100.0
+        if score < 0.85:
+            others = [family_key(a.family or a.literal or "") for a in work.authors[1:3]]
+            if cited.family in others:
+                score = 0.6  # the right people, another order: a different work more often
+        shown = cited.reference.first_author
+        return FieldComparison(
+            "author", shown.display() if shown else None, first.display(), score, score >= 0.85
+        )
+    # Raw evidence: the family name among the string's first words (authors lead in
+    # every common style; looking further would find names in titles).
+    head = cited.raw_words[: max(12, len(cited.raw_words) // 2)]
+    for n in (1, 2, 3):
+        for i in range(len(head) - n + 1):
+            if "".join(head[i : i + n]) == key:
+                return FieldComparison("author", registered_name, first.display(), 1.0, True)
+    if len(key) >= 5:
+        best = max((fuzz.ratio(w, key) for w in head), default=0) / 100.0
+        if best >= 0.85:
+            return FieldComparison("author", None, first.display(), best, True)
+    return FieldComparison("author", None, first.display(), 0.0, False if head else None)
+
+
+def _compare_year(cited: _Cited, work: RegisteredWork) -> FieldComparison | None:
+    if work.issued is None:
+        return None
+    year = work.issued.year
+    if cited.reference.issued is not None:
+        candidates = {cited.reference.issued.year}
+    elif cited.raw_years:
+        candidates = cited.raw_years
+    else:
+        return FieldComparison("year", None, str(year), 0.0, None)
+    diff = min(abs(y - year) for y in candidates)
+    closest = min(candidates, key=lambda y: abs(y - year))
+    # Online-first and print years often differ by one.
+    score = 1.0 if diff == 0 else 0.75 if diff == 1 else 0.0
+    return FieldComparison("year", str(closest), str(year), score, diff <= 1)
+
+
+def _compare_simple(
+    name: str, cited_value: str | None, registered: str | None, cited: _Cited
+) -> FieldComparison | None:
+    if not registered:
+        return None
+    reg = registered.strip().lower().lstrip("0") or registered.strip().lower()
+    if cited_value:
+        mine = cited_value.strip().lower().lstrip("0") or cited_value.strip().lower()
+        score = 1.0 if mine == reg else 0.0
+        return FieldComparison(name, cited_value, registered, score, score == 1.0)
+    if reg in cited.raw_numbers:
+        return FieldComparison(name, reg, registered, 1.0, True)
+    return FieldComparison(name, None, registered, 0.0, None)
+
+
+def _registered_pages(work: RegisteredWork) -> list[str]:
+    keys = []
+    if work.page:
+        fp = first_page(work.page)
+        if fp:
+            keys.append(fp)
+    if work.article_number:
+        key = article_number_key(work.article_number)
+        if key:
+            keys.append(key)
+    # Cochrane reviews carry the review number only in the DOI (…/14651858.CD000121.pub2).
+    match = re.search(r"\.(cd\d{6})(?:\.pub\d+)?$", work.doi.lower())
+    if match:
+        keys.append(match.group(1))
+    return keys
+
+
+def _compare_pages(cited: _Cited, work: RegisteredWork) -> FieldComparison | None:
+    registered = _registered_pages(work)
+    if not registered:
+        return None
+    shown = work.page or work.article_number or registered[0].upper()
+    ref = cited.reference
+    mine = [k for k in (first_page(ref.page), article_number_key(ref.number), article_number_key(ref.page)) if k]
+    if mine:
+        agrees = any(m == r for m in mine for r in registered)
+        return FieldComparison("pages", ref.page or ref.number, shown, 1.0 if agrees else 0.0, agrees)
+    for key in registered:
+        if key in cited.raw_numbers or key.lstrip("e") in cited.raw_numbers:
+            return FieldComparison("pages", key, shown, 1.0, True)
+    return FieldComparison("pages", None, shown, 0.0, None)
+
+
+def _compare_container(cited: _Cited, work: RegisteredWork) -> FieldComparison | None:
+    names = tuple(n for n in (work.container_title, work.short_container_title) if n)
+    if not names:
+        return None
+    if cited.reference.container_title:
+        score = container_similarity(cited.reference.container_title, names)
+        agrees: bool | None = True if score >= 0.9 else False if score < 0.6 else None
+        return FieldComparison("container", cited.reference.container_title, names[0], score, agrees)
+    # Raw evidence: the full title, or an abbreviation of it, written in the string.
+    best = max(fuzz.partial_ratio(fold(n), cited.raw_fold) for n in names) / 100.0
+    if best >= 0.92:
+        return FieldComparison("container", None, names[0], best, True)
+    size = len([w for w in re.findall(r"[a-z0-9]+", fold(names[0])) if w not in {"of", "the", "and"}])
+    tokens = cited.raw_words
+    for i in range(max(0, len(tokens) - size + 1)):
+        for j in range(size, size + 3):  # stop words written out lengthen the window
+            window = " ".join(tokens[i : i + j])
+            if abbreviation_fits(window, names[0]):
+                return FieldComparison("container", window, names[0], 1.0, True)
+    return FieldComparison("container", None, names[0], best, None)
+
+
+def _type_problem(cited: _Cited, work: RegisteredWork) -> str | None:
+    """Why this record's type cannot be the cited work, or ``None``."""
+    kind = work.type or ""
+    ref_type = cited.reference.type
+    if kind in NEVER_TYPES:
+        return f"it is a {kind} record, not a citable work"
+    if ref_type == ReferenceType.CHAPTER and kind in BOOK_TYPES:
+        return "it is the whole book, but a chapter is cited"
+    if ref_type == ReferenceType.ARTICLE_JOURNAL and kind == "proceedings-article":
+        return "it is the conference version, but a journal article is cited"
+    if ref_type == ReferenceType.PAPER_CONFERENCE and kind == "journal-article":
+        return "it is the journal version, but a conference paper is cited"
+    if ref_type == ReferenceType.BOOK and kind in {"book-chapter", "book-section"}:
+        return "it is a chapter, but a book is cited"
+    return None
+
+
+def assess(cited: _Cited, work: RegisteredWork) -> Assessment:
+    """Compare one candidate with the reference and decide whether it can be the work."""
+    comps = [
+        c
+        for c in (
+            _compare_title(cited, work),
+            _compare_author(cited, work),
+            _compare_year(cited, work),
+            _compare_simple("volume", cited.reference.volume, work.volume, cited),
+            _compare_simple("issue", cited.reference.issue, work.issue, cited),
+            _compare_pages(cited, work),
+            _compare_container(cited, work),
+        )
+        if c is not None
+    ]
+    by_field = {c.field: c for c in comps}
+    known = [c for c in comps if c.agrees is not None]
+    weight_known = sum(WEIGHTS[c.field] for c in known)
+    strength = sum(WEIGHTS[c.field] * c.score for c in known if c.agrees)
+    penalty = sum(WEIGHTS[c.field] for c in known if c.agrees is False)
+    confidence = 0.0
+    if weight_known:
+        # Thin evidence (a title and nothing else) cannot reach full confidence.
+        coverage = min(1.0, weight_known / 6.0)
+        confidence = max(0.0, (strength - 0.5 * penalty)) / weight_known * coverage
+        confidence = min(1.0, max(0.0, confidence))
+
+    def verdict(ok: bool, why: str) -> Assessment:
+        return Assessment(work, tuple(comps), confidence, strength, ok, why)
+
+    problem = _type_problem(cited, work)
+    if problem:
+        return verdict(False, f"rejected {work.doi}: {problem}")
+    title_cmp = by_field.get("title")
+    reg_title = norm_title(work.title or "")
+    if (work.updates_to or _is_notice_title(reg_title)) and not _cites_notice(cited):
+        return verdict(False, f"rejected {work.doi}: it is a notice or response about another work")
+    support = [f for f in ("author", "year", "volume", "pages", "container") if by_field.get(f) and by_field[f].agrees]
+    against = [f for f in ("author", "year", "volume", "pages") if by_field.get(f) and by_field[f].agrees is False]
+    if title_cmp is None or not title_cmp.agrees:
+        # Without a matching title only a full set of numbers and the author will do.
+        if not (title_cmp is None and {"author", "year", "volume", "pages"} <= set(support)):
+            score = f"{title_cmp.score:.2f}" if title_cmp else "none"
+            return verdict(False, f"rejected {work.doi}: title does not match (similarity {score})")
+    if len(support) < 2:
+        return verdict(False, f"rejected {work.doi}: too few fields agree ({', '.join(support) or 'none'})")
+    if len(against) > 1 and len(against) >= len(support) - 1:
+        return verdict(False, f"rejected {work.doi}: {', '.join(against)} disagree")
+    if confidence < ACCEPT_CONFIDENCE:
+        return verdict(False, f"rejected {work.doi}: confidence {confidence:.2f} below {ACCEPT_CONFIDENCE}")
+    agreed = ", ".join(["title", *support]) if title_cmp and title_cmp.agrees else ", ".join(support)
+    why = f"{agreed} agree"
+    if against:
+        why += f"; {', '.join(against)} differ"
+    return verdict(True, why)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of validating a candidate list."""
+
+    best: Assessment | None
+    rivals: tuple[Assessment, ...]
+    rejected: tuple[Assessment, ...]
+
+
+def choose(cited: _Cited, works: Sequence[RegisteredWork]) -> Decision:
+    """Assess every candidate; the best acceptable one and any equally good rivals."""
+    seen: set[str] = set()
+    assessed = []
+    for work in works:
+        if work.doi.lower() in seen:
+            continue
+        seen.add(work.doi.lower())
+        assessed.append(assess(cited, work))
+    accepted = sorted(
+        (a for a in assessed if a.acceptable), key=lambda a: (a.confidence, a.strength), reverse=True
+    )
+    rejected = tuple(a for a in assessed if not a.acceptable)
+    if not accepted:
+        return Decision(None, (), rejected)
+    best = accepted[0]
+    rivals = tuple(
+        a
+        for a in accepted[1:]
+        if best.confidence - a.confidence < AMBIGUITY_MARGIN and best.strength - a.strength < 0.3
+        and not _versions_of_one_work(best.work, a.work)
+    )
+    return Decision(best, rivals, rejected)
+
+
+def _versions_of_one_work(a: RegisteredWork, b: RegisteredWork) -> bool:
+    """A preprint and its published version are not rivals: prefer the published one."""
+    a_of = {d.lower() for d in a.preprint_of}
+    b_of = {d.lower() for d in b.preprint_of}
+    return b.doi.lower() in a_of or a.doi.lower() in b_of

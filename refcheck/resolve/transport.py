@@ -1,0 +1,205 @@
+"""HTTP plumbing under habanero: pacing, rate-limit headers, the Plus token.
+
+habanero sends every request through the module-level ``httpx2.get``, which builds a
+throw-away client per call: no connection reuse, no hook to add a header, and only
+error responses expose their headers to the caller. httpx2 has event hooks, but only
+on a ``Client``. So ``habanero.request``'s ``httpx2`` name is replaced, once, by a thin
+proxy whose ``get`` routes the call to the ``httpx2.Client`` bound to the current
+context (a ``ContextVar`` set by the resolver around each call), and falls back to the
+real ``httpx2.get`` when none is bound: other users of habanero in the process see no
+change. That client's event hooks add ``Crossref-Plus-API-Token`` and read
+``x-rate-limit-*`` / ``x-concurrency-limit`` / ``Retry-After`` from every response.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import email.utils
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import habanero.request
+import httpx2
+
+_BOUND: contextvars.ContextVar[httpx2.Client | None] = contextvars.ContextVar(
+    "refcheck_crossref_client", default=None
+)
+
+
+class _HttpxProxy:
+    """Stands in for the ``httpx2`` module inside ``habanero.request`` (see module doc)."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+
+    def get(self, url: str, **kwargs: Any) -> httpx2.Response:
+        client = _BOUND.get()
+        if client is None:
+            return self._real.get(url, **kwargs)  # type: ignore[no-any-return]
+        return client.get(url, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+_install_lock = threading.Lock()
+
+
+def install_proxy() -> None:
+    """Route habanero's requests through bound clients (idempotent)."""
+    with _install_lock:
+        if not isinstance(habanero.request.httpx2, _HttpxProxy):
+            habanero.request.httpx2 = _HttpxProxy(habanero.request.httpx2)  # type: ignore[assignment]
+
+
+@contextlib.contextmanager
+def bound(client: httpx2.Client) -> Iterator[None]:
+    """Make habanero calls in this context use ``client``."""
+    token = _BOUND.set(client)
+    try:
+        yield
+    finally:
+        _BOUND.reset(token)
+
+
+def parse_interval(text: str) -> float | None:
+    """Crossref's ``x-rate-limit-interval`` ('1s', '1000ms', '1m') in seconds."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*", text or "")
+    if not match:
+        return None
+    value = float(match.group(1))
+    unit = match.group(2) or "s"
+    return value * {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}[unit]
+
+
+def parse_retry_after(text: str | None, now: float) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date)."""
+    if not text:
+        return None
+    text = text.strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+@dataclass
+class ResponseMeta:
+    """What the last response in this thread said beyond its body."""
+
+    status: int
+    retry_after: float | None
+
+
+class Pacer:
+    """Keeps requests within a rate and a concurrency limit, both adjustable live.
+
+    Requests are spaced evenly (1/rate apart, with a small safety margin so that a
+    sliding one-second window never sees one too many) rather than sent in bursts;
+    at most ``concurrency`` are in flight. ``pause`` holds every request back until a
+    moment (after a 429's Retry-After).
+    """
+
+    SAFETY = 1.03
+
+    def __init__(
+        self,
+        rate: float,
+        concurrency: int,
+        *,
+        rate_cap: float | None = None,
+        concurrency_cap: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._cond = threading.Condition()
+        self._clock = clock
+        self._sleep = sleep
+        self._rate_cap = rate_cap
+        self._concurrency_cap = concurrency_cap
+        self.rate = rate
+        self.concurrency = concurrency
+        self._in_flight = 0
+        self._next_slot = 0.0
+        self._paused_until = 0.0
+        self.sent = 0
+
+    def update(self, rate: float | None, concurrency: int | None) -> None:
+        """Adopt limits a response announced (never above a limit the user set)."""
+        with self._cond:
+            if rate and rate > 0:
+                self.rate = min(rate, self._rate_cap) if self._rate_cap else rate
+            if concurrency and concurrency > 0:
+                cap = self._concurrency_cap
+                self.concurrency = min(concurrency, cap) if cap else concurrency
+            self._cond.notify_all()
+
+    def pause(self, seconds: float) -> None:
+        """Send nothing for ``seconds`` (a 429's Retry-After)."""
+        with self._cond:
+            self._paused_until = max(self._paused_until, self._clock() + seconds)
+
+    def acquire(self) -> None:
+        """Block until a request may be sent."""
+        with self._cond:
+            while self._in_flight >= self.concurrency:
+                self._cond.wait(0.05)
+            self._in_flight += 1
+            now = self._clock()
+            start = max(now, self._next_slot, self._paused_until)
+            self._next_slot = start + self.SAFETY / self.rate
+            self.sent += 1
+        delay = start - now
+        if delay > 0:
+            self._sleep(delay)
+
+    def release(self) -> None:
+        """A request finished."""
+        with self._cond:
+            self._in_flight -= 1
+            self._cond.notify_all()
+
+
+def make_client(
+    *,
+    pacer: Pacer,
+    token: str | None,
+    timeout: float,
+    last: threading.local,
+    observe_limits: bool = True,
+) -> httpx2.Client:
+    """An ``httpx2.Client`` whose hooks send the Plus token and read the limit headers."""
+
+    def on_request(request: httpx2.Request) -> None:
+        if token:
+            request.headers["Crossref-Plus-API-Token"] = f"Bearer {token}"
+
+    def on_response(response: httpx2.Response) -> None:
+        headers = response.headers
+        retry = parse_retry_after(headers.get("retry-after"), time.time())
+        last.meta = ResponseMeta(response.status_code, retry)
+        if not observe_limits:
+            return
+        limit = headers.get("x-rate-limit-limit")
+        interval = parse_interval(headers.get("x-rate-limit-interval", "1s")) or 1.0
+        conc = headers.get("x-concurrency-limit")
+        try:
+            rate = float(limit) / interval if limit else None
+            concurrency = int(conc) if conc else None
+        except ValueError:
+            return
+        pacer.update(rate, concurrency)
+
+    return httpx2.Client(
+        timeout=timeout,
+        event_hooks={"request": [on_request], "response": [on_response]},
+        limits=httpx2.Limits(max_connections=16, max_keepalive_connections=16),
+    )
