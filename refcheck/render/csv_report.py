@@ -53,7 +53,7 @@ def neutralise(cell: str) -> str:
 
 
 class CsvRenderer(Renderer):
-    """One header row, then one row per reference in document order (LF line ends)."""
+    """One header row, then one row per reference in document order (CRLF line ends)."""
 
     name = "csv"
     extensions = (".csv",)
@@ -61,7 +61,8 @@ class CsvRenderer(Renderer):
     def render(self, report: RunReport) -> str:
         """The CSV text."""
         buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
+        # CRLF as RFC 4180 says; it also makes the writer quote cells holding a lone CR.
+        writer = csv.writer(buf, lineterminator="\r\n")
         writer.writerow(COLUMNS)
         for article, ref in iter_references(report):
             res = ref.resolution

@@ -40,7 +40,7 @@ class GithubRenderer(Renderer):
         for article in report.articles:
             for n in article.notices:
                 commands["warning"].append(
-                    f"::warning title={escape_property('refcheck: ' + n.service)}::"
+                    f"::warning title={escape_property('refcheck: ' + clean(n.service))}::"
                     f"{escape_data(clean(n.message))}"
                 )
         for article, ref in iter_references(report):
@@ -49,9 +49,9 @@ class GithubRenderer(Renderer):
                 message = clean(f.message) + (f"\nFix: {clean(f.fix)}" if f.fix else "")
                 props = ",".join(
                     [
-                        f"file={escape_property(article.source)}",
+                        f"file={escape_property(clean(article.source))}",
                         f"line={max(ref.line, 1)}",
-                        f"title={escape_property(f'refcheck {f.code} [{ref.index}]')}",
+                        f"title={escape_property(f'refcheck {clean(f.code)} [{ref.index}]')}",
                     ]
                 )
                 commands[kind].append(f"::{kind} {props}::{escape_data(message)}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pathlib
+import re
 import urllib.parse
 
 from refcheck.model import JSON, Finding, ReferenceReport, RunReport, Severity
@@ -23,15 +24,13 @@ _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: 
 
 def artifact_uri(source: str) -> JSON:
     """An ``artifactLocation`` for an article: relative paths against %SRCROOT%."""
-    if "://" in source:
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", source):
         return {"uri": source}
-    if source.startswith("/") or (len(source) > 2 and source[1] == ":"):
-        # An absolute path cannot be mapped onto a repository; give a file URI.
-        return {
-            "uri": pathlib.PurePath(source).as_uri()
-            if source.startswith("/")
-            else pathlib.PureWindowsPath(source).as_uri()
-        }
+    # An absolute path cannot be mapped onto a repository; give a file URI.
+    if source.startswith("/"):
+        return {"uri": pathlib.PurePosixPath(source).as_uri()}
+    if re.match(r"^[A-Za-z]:[\\/]", source):
+        return {"uri": pathlib.PureWindowsPath(source).as_uri()}
     rel = source.replace("\\", "/")
     return {"uri": urllib.parse.quote(rel, safe="/-._~"), "uriBaseId": "%SRCROOT%"}
 
