@@ -25,7 +25,7 @@ from refcheck.resolve.text import fold
 INDEX_PATH = Path(__file__).resolve().parent.parent / "data" / "journals" / "abbreviations.tsv"
 
 # Words ISO 4 drops from abbreviations.
-_STOP = frozenset("of the and for in on at de la le des du der und an a et y".split())
+_STOP = frozenset("of the and for in on at de la le des du der und et y".split())
 
 
 def _tokens(title: str) -> list[str]:

@@ -4,7 +4,7 @@ habanero sends every request through the module-level ``httpx2.get``, which buil
 throw-away client per call: no connection reuse, no hook to add a header, and only
 error responses expose their headers to the caller. httpx2 has event hooks, but only
 on a ``Client``. So ``habanero.request``'s ``httpx2`` name is replaced, once, by a thin
-proxy whose ``get`` routes the call to the ``httpx2.Client`` bound to the current
+proxy (in ``habanero.request`` and ``habanero.request_class``) whose ``get`` routes the call to the ``httpx2.Client`` bound to the current
 context (a ``ContextVar`` set by the resolver around each call), and falls back to the
 real ``httpx2.get`` when none is bound: other users of habanero in the process see no
 change. That client's event hooks add ``Crossref-Plus-API-Token`` and read
@@ -23,8 +23,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import habanero.request
+import importlib
+
 import httpx2
+
+# The two habanero modules that call ``httpx2.get``: ``request`` (DOI look-ups) and
+# ``request_class`` (``/works`` searches and filters).
+_HABANERO_MODULES = tuple(
+    importlib.import_module(name) for name in ("habanero.request", "habanero.request_class")
+)
 
 _BOUND: contextvars.ContextVar[httpx2.Client | None] = contextvars.ContextVar(
     "refcheck_crossref_client", default=None
@@ -53,8 +60,9 @@ _install_lock = threading.Lock()
 def install_proxy() -> None:
     """Route habanero's requests through bound clients (idempotent)."""
     with _install_lock:
-        if not isinstance(habanero.request.httpx2, _HttpxProxy):
-            habanero.request.httpx2 = _HttpxProxy(habanero.request.httpx2)  # type: ignore[assignment]
+        for module in _HABANERO_MODULES:
+            if not isinstance(module.httpx2, _HttpxProxy):
+                module.httpx2 = _HttpxProxy(module.httpx2)
 
 
 @contextlib.contextmanager
