@@ -29,6 +29,7 @@ from refcheck.render.interface import Renderer
 # Mid-line, only these change meaning in GitHub Markdown (inline code, emphasis, links,
 # table cells, strikethrough); "<", ">" and "&" become entities before this runs.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+MAX_CHARS = 1_000_000  # GitHub's job-summary limit is 1 MiB
 _ICONS = {"error": "🔴", "warning": "🟠", "info": "🔵", "ok": "🟢"}
 
 
@@ -53,19 +54,26 @@ class MarkdownRenderer(Renderer):
     name = "markdown"
     extensions = (".md", ".markdown")
 
+    def __init__(self, *, max_chars: int = MAX_CHARS) -> None:
+        # GitHub refuses a job summary over 1 MiB and a PR comment over 65,536
+        # characters; rows that do not fit are left out and counted instead.
+        self.max_chars = max_chars
+
     def render(self, report: RunReport) -> str:
-        """The Markdown text, ending with a newline."""
+        """The Markdown text, ending with a newline (at most ``max_chars`` characters)."""
+        # Headings, summaries and notices are small; the tables share what is left.
+        budget = [self.max_chars - 2_000 - 300 * len(report.articles)]
         out = ["# refcheck report", ""]
         if len(report.articles) > 1:
             out += [f"{len(report.articles)} articles checked.", ""]
             out += self._summary(report.summary)
         for article in report.articles:
-            out += self._article(article, level="##")
+            out += self._article(article, "##", budget)
         if not report.articles:
             out.append("No articles were checked.")
         return "\n".join(out).rstrip("\n") + "\n"
 
-    def _article(self, article: ArticleReport, level: str) -> list[str]:
+    def _article(self, article: ArticleReport, level: str, budget: list[int]) -> list[str]:
         out = [f"{level} {md_text(article.source)}", "", f"As of {article.as_of.isoformat()}.", ""]
         for n in article.notices:
             out += ["> [!WARNING]", f"> **{md_text(n.service)}**: {md_text(n.message)}", ""]
@@ -83,7 +91,7 @@ class MarkdownRenderer(Renderer):
                 "| | # | Line | Reference | Resolution | Links | Findings and fixes |",
                 "|---|---|---|---|---|---|---|",
             ]
-            out += [self._row(r) for r in problems]
+            out += self._rows(problems, budget)
             out.append("")
         if clean_refs:
             out += [
@@ -93,7 +101,7 @@ class MarkdownRenderer(Renderer):
                 "| | # | Line | Reference | Resolution | Links | Findings and fixes |",
                 "|---|---|---|---|---|---|---|",
             ]
-            out += [self._row(r) for r in clean_refs]
+            out += self._rows(clean_refs, budget)
             out += ["", "</details>", ""]
         return out
 
@@ -105,6 +113,23 @@ class MarkdownRenderer(Renderer):
             f"| {count_phrase(s.resolution, RESOLUTION_ORDER)} | {md_text(link_phrase(s))} |",
             "",
         ]
+
+    def _rows(self, refs: list[ReferenceReport], budget: list[int]) -> list[str]:
+        # ``budget`` is a one-item list shared by every table of the run: characters left.
+        rows = []
+        for n, ref in enumerate(refs):
+            row = self._row(ref)
+            if len(row) + 1 > budget[0]:
+                rows += [
+                    "",
+                    f"_{len(refs) - n} more references not shown: the Markdown report "
+                    f"is capped at {self.max_chars:,} characters; see the full report._",
+                ]
+                budget[0] = 0
+                break
+            budget[0] -= len(row) + 1
+            rows.append(row)
+        return rows
 
     def _row(self, ref: ReferenceReport) -> str:
         worst = ref.worst_severity.label if ref.worst_severity else "ok"

@@ -398,3 +398,19 @@ def test_article_without_references_is_explicit(sample: Any) -> None:
     assert json.loads(render(report, "csl-json")) == []
     article: ArticleReport = report.articles[0]
     assert article.source in render(report, "junit")
+
+
+def test_markdown_fits_a_pull_request_comment(report: RunReport) -> None:
+    from refcheck.render.markdown import MarkdownRenderer
+
+    refs = report.articles[0].references
+    many = tuple(dataclasses.replace(refs[i % len(refs)], index=i + 1) for i in range(400))
+    big = RunReport(articles=(dataclasses.replace(report.articles[0], references=many),))
+    assert len(render(big, "markdown")) > 65_536  # the default cap is the 1 MiB summary
+    out = MarkdownRenderer(max_chars=65_000).render(big)
+    assert len(out) <= 65_000
+    shown = len(re.findall(r"^\| [🔴🟠🔵🟢] \|", out, re.M))
+    omitted = [int(n) for n in re.findall(r"_(\d+) more references not shown", out)]
+    assert omitted and shown + sum(omitted) == 400
+    # The gravest come first, so what is cut is the least important.
+    assert "🔴" in out
