@@ -29,9 +29,10 @@ from refcheck.render.github import GithubRenderer
 from refcheck.render.junit import JunitRenderer
 from refcheck.render.sarif import SarifRenderer
 
-SCHEMAS = pathlib.Path("/work/shared/data/schemas")
-if not SCHEMAS.exists():  # CI lays shared/ beside the clone
-    SCHEMAS = pathlib.Path(__file__).resolve().parents[3] / "shared" / "data" / "schemas"
+# shared/ lies beside the repository (in CI beside the fresh clone).
+SCHEMAS = pathlib.Path(__file__).resolve().parents[3] / "shared" / "data" / "schemas"
+if not SCHEMAS.exists():
+    SCHEMAS = pathlib.Path("/work/shared/data/schemas")
 
 
 def _schema(name: str) -> dict[str, Any]:
