@@ -81,6 +81,8 @@ table { border-collapse: collapse; width: 100%; table-layout: fixed; }
 th.w-num { width: 3.5em; } th.w-line { width: 4.5em; } th.w-sev { width: 6.5em; }
 th.w-ref { width: 22%; } th.w-res { width: 14%; } th.w-links { width: 21%; }
 th.w-art { width: 10%; }
+table.multi th.w-ref { width: 17%; } table.multi th.w-res { width: 12%; }
+table.multi th.w-links { width: 17%; }
 caption { text-align: left; color: var(--muted); padding-bottom: 6px; }
 th, td { border-bottom: 1px solid var(--line); padding: 8px 6px; vertical-align: top;
   text-align: left; overflow-wrap: anywhere; }
@@ -409,9 +411,9 @@ class HtmlRenderer(Renderer):
         if not rows:
             cols = len(head)
             rows.append(f'<tr><td colspan="{cols}">No references found.</td></tr>')
+        table_tag = '<table id="refs" class="multi">' if multi else '<table id="refs">'
         return (
-            '<table id="refs">'
-            "<caption>Every reference with its resolution, links and findings. Use the "
+            table_tag + "<caption>Every reference with its resolution, links and findings. Use the "
             "column headers to sort.</caption>"
             f"<thead><tr>{''.join(head)}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>"
