@@ -55,7 +55,8 @@ _EXTENSIONS: dict[str, InputFormat] = {
 }
 
 _JATS = re.compile(r"<(?:article|ref-list|mixed-citation|element-citation)\b|JATS", re.I)
-_HTML = re.compile(r"<!doctype\s+html|<html[\s>]|<body[\s>]|<head[\s>]", re.I)
+_HTML = re.compile(r"<!doctype\s+html|<html[\s>]", re.I)
+_HTML_BODY = re.compile(r"<body[\s>]|<head[\s>]", re.I)
 _HTML_FRAGMENT = re.compile(r"<(?:p|div|ol|ul|li|h[1-6]|cite|a\s+href)\b[^>]*>", re.I)
 _BIBTEX = re.compile(r"^\s*@[a-z]+\s*[{(]", re.I | re.M)
 _RIS = re.compile(r"^TY  - ", re.M)
@@ -138,7 +139,7 @@ def detect_format(document: Document) -> InputFormat:
             return InputFormat.HTML
         if _JATS.search(text):
             return InputFormat.JATS
-        if _HTML_FRAGMENT.search(text):
+        if _HTML_BODY.search(text) or _HTML_FRAGMENT.search(text):
             return InputFormat.HTML
         if ext in _EXTENSIONS:
             return _EXTENSIONS[ext]

@@ -59,8 +59,12 @@ def parse_item(text: str) -> tuple[str, str | None, int, str] | None:
     return "bracket" + marker[0], marker, column, body
 
 
-def scan_blocks(lines: list[str]) -> list[Block]:
-    """Turn plain-text lines into headings, list items and paragraphs."""
+def scan_blocks(lines: list[str], numbers: list[int] | None = None) -> list[Block]:
+    """Turn plain-text lines into headings, list items and paragraphs.
+
+    ``numbers`` gives each line's number when they are not simply 1, 2, 3, ... (the
+    PDF reader drops running heads and page numbers but keeps the others' numbers).
+    """
     blocks: list[Block] = []
     current: Block | None = None
     list_id: int | None = None
@@ -70,7 +74,7 @@ def scan_blocks(lines: list[str]) -> list[Block]:
     i = 0
     while i < len(lines):
         text = lines[i].rstrip()
-        number = i + 1
+        number = numbers[i] if numbers is not None else i + 1
         i += 1
         if not text.strip():
             current = None

@@ -98,7 +98,8 @@ def normalise(text: str) -> str:
 
 
 # A line that ends inside a URL or DOI: the next line continues it without a space.
-_URL_TAIL = re.compile(r"(?:https?://|www\.|doi:\s*|\b10\.\d{4,9}/)\S*[/\-._?=&#~]$", re.I)
+# A final "." is sentence punctuation far more often than a cut URL, so it is not one.
+_URL_TAIL = re.compile(r"(?:https?://|www\.|doi:\s*|\b10\.\d{4,9}/)\S*[/\-_?=&#~]$", re.I)
 
 
 def join_lines(parts: list[str], dehyphenate: bool = False) -> str:
