@@ -326,7 +326,9 @@ class CrossrefResolver(Resolver):
     def _run(self, fn: Callable[[Any], T], items: list[Any]) -> list[T]:
         if not items:
             return []
-        workers = max(2, self.pacer.concurrency * 2)
+        # The pacer, not the pool size, bounds what is in flight; spare workers let
+        # matching (CPU) overlap with waiting and let a raised concurrency be used.
+        workers = 16
         with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(fn, items))
 

@@ -120,7 +120,10 @@ def prepare(reference: Reference, raw: str) -> _Cited:
 
 
 def _title_numbers(text: str) -> set[str]:
-    return set(re.findall(r"\b(?:\d+|i{1,3}|iv|v|vi{1,3})\b", text))
+    """Numbers that tell works apart: digits, and numerals after 'part', 'phase', ..."""
+    out = set(re.findall(r"\b\d+\b", text))
+    out |= set(re.findall(r"\b(?:part|phase|stage|series|volume)\s+([ivx]+|[a-z])\b", text))
+    return out
 
 
 def _is_notice_title(title: str) -> bool:
@@ -176,7 +179,11 @@ def _title_in_raw(cited: _Cited, registered: str) -> float:
         return 0.0
     score = align.score / 100.0
     span = raw[align.dest_start : align.dest_end]
-    if _title_numbers(span) != _title_numbers(registered):
+    # A number just after the aligned phrase still belongs to the cited title ("part 1").
+    tail = raw[align.dest_end : align.dest_end + 3]
+    if _title_numbers(span) != _title_numbers(registered) or (
+        _title_numbers(tail) - _title_numbers(registered) and re.match(r"\s?\d\b", tail)
+    ):
         score = min(score, 0.8)
     # A registered title found inside a longer cited title ("Leg cramps in pregnancy"
     # inside "Interventions for leg cramps in pregnancy") is not the cited title: the
@@ -321,6 +328,10 @@ def _type_problem(cited: _Cited, work: RegisteredWork) -> str | None:
         return "it is the whole book, but a chapter is cited"
     if ref_type == ReferenceType.ARTICLE_JOURNAL and kind == "proceedings-article":
         return "it is the conference version, but a journal article is cited"
+    if ref_type == ReferenceType.ARTICLE_JOURNAL and kind == "posted-content" and (
+        cited.reference.container_title or cited.reference.volume
+    ):
+        return "it is a preprint, but a journal article is cited"
     if ref_type == ReferenceType.PAPER_CONFERENCE and kind == "journal-article":
         return "it is the journal version, but a conference paper is cited"
     if ref_type == ReferenceType.BOOK and kind in {"book-chapter", "book-section"}:

@@ -19,6 +19,7 @@ import email.utils
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -110,13 +111,15 @@ class ResponseMeta:
 class Pacer:
     """Keeps requests within a rate and a concurrency limit, both adjustable live.
 
-    Requests are spaced evenly (1/rate apart, with a small safety margin so that a
-    sliding one-second window never sees one too many) rather than sent in bursts;
-    at most ``concurrency`` are in flight. ``pause`` holds every request back until a
-    moment (after a 429's Retry-After).
+    Requests are spaced evenly (1/rate apart) rather than sent in bursts, and the
+    actual send times are kept so that any ``rate`` consecutive requests span at least
+    ``WINDOW`` seconds: a thread that woke late cannot bunch up with the next ones, and
+    a server counting arrivals in a sliding second never sees one too many even with a
+    little network jitter. At most ``concurrency`` are in flight. ``pause`` holds every
+    request back until a moment (after a 429's Retry-After).
     """
 
-    SAFETY = 1.03
+    WINDOW = 1.03  # seconds: 3% below the announced rate, our margin against jitter
 
     def __init__(
         self,
@@ -138,6 +141,7 @@ class Pacer:
         self._in_flight = 0
         self._next_slot = 0.0
         self._paused_until = 0.0
+        self._sent_times: deque[float] = deque(maxlen=1000)
         self.sent = 0
 
     def update(self, rate: float | None, concurrency: int | None) -> None:
@@ -161,13 +165,19 @@ class Pacer:
             while self._in_flight >= self.concurrency:
                 self._cond.wait(0.05)
             self._in_flight += 1
-            now = self._clock()
-            start = max(now, self._next_slot, self._paused_until)
-            self._next_slot = start + self.SAFETY / self.rate
-            self.sent += 1
-        delay = start - now
-        if delay > 0:
-            self._sleep(delay)
+        while True:
+            with self._cond:
+                now = self._clock()
+                start = max(now, self._next_slot, self._paused_until)
+                per_window = max(1, int(self.rate))
+                if len(self._sent_times) >= per_window:
+                    start = max(start, self._sent_times[-per_window] + self.WINDOW)
+                if start <= now:
+                    self._sent_times.append(now)
+                    self._next_slot = now + 1.0 / self.rate
+                    self.sent += 1
+                    return
+            self._sleep(min(start - now, 1.0))
 
     def release(self) -> None:
         """A request finished."""

@@ -161,6 +161,7 @@ class CrossrefStandin:
         self._lock = threading.Lock()
         self._windows: dict[str, deque[float]] = {}
         self._in_flight: Counter[str] = Counter()
+        self._local = threading.local()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.url = ""
@@ -242,11 +243,22 @@ class CrossrefStandin:
                 return False
             window.append(now)
             self._in_flight[pool] += 1
-            return True
+            h_pool = pool
+        self._local.pool = h_pool
+        return True
+
+    def _done(self, h: BaseHTTPRequestHandler) -> None:
+        """The request counts as finished once its answer starts: the client may send the next."""
+        pool = getattr(self._local, "pool", None)
+        if pool is not None:
+            self._local.pool = None
+            with self._lock:
+                self._in_flight[pool] -= 1
 
     def _send(
         self, h: BaseHTTPRequestHandler, status: int, body: bytes, ctype: str, headers: dict[str, str]
     ) -> None:
+        self._done(h)
         h.send_response(status)
         h.send_header("Content-Type", ctype)
         h.send_header("Content-Length", str(len(body)))
@@ -292,8 +304,7 @@ class CrossrefStandin:
                     return
             entry["status"] = self._works(h, path, query, headers)
         finally:
-            with self._lock:
-                self._in_flight[pool] -= 1
+            self._done(h)
 
     def _fault(self, h: BaseHTTPRequestHandler, fault: Fault, headers: dict[str, str]) -> bool:
         """Apply a fault; True when it replaced the answer."""
@@ -312,6 +323,7 @@ class CrossrefStandin:
         elif fault.kind == "html":
             self._send(h, 200, b"<html><body>Maintenance</body></html>", "text/html", headers)
         elif fault.kind == "drop":
+            self._done(h)
             h.close_connection = True
             h.wfile.flush()
             h.connection.close()
