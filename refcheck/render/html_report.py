@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import re
 
 from refcheck.model import (
     ArticleReport,
@@ -215,6 +216,26 @@ def _a(label: str, url: str | None, *, cls: str = "url") -> str:
         return f'<span class="{cls}">{_e(url)}</span>' if url else ""
     href = html.escape(url.strip(), quote=True)
     return f'<a class="{cls}" href="{href}" rel="noopener noreferrer nofollow">{label}</a>'
+
+
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"']+")
+
+
+def _linkify(text: str | None) -> str:
+    """Escaped text whose http(s) URLs become links (a fix often names the URL to cite)."""
+    text = clean(text)
+    out, last = [], 0
+    for m in _URL_IN_TEXT.finditer(text):
+        url = m.group().rstrip(".,;:)]")
+        out.append(html.escape(text[last : m.start()], quote=True))
+        out.append(
+            _a(html.escape(url, quote=True), url)
+            if is_web_url(url)
+            else html.escape(url, quote=True)
+        )
+        last = m.start() + len(url)
+    out.append(html.escape(text[last:], quote=True))
+    return "".join(out)
 
 
 def _short(url: str) -> str:
@@ -500,9 +521,9 @@ class HtmlRenderer(Renderer):
             sev = f.severity.label
             item = (
                 f'<li><span class="badge sev-{sev}">{sev}</span> <code>{_e(f.code)}</code> '
-                f"{_e(f.message)}"
+                f"{_linkify(f.message)}"
             )
             if f.fix:
-                item += f'<div class="fix"><strong>Fix:</strong> {_e(f.fix)}</div>'
+                item += f'<div class="fix"><strong>Fix:</strong> {_linkify(f.fix)}</div>'
             items.append(item + "</li>")
         return f'<ul class="plain">{"".join(items)}</ul>'

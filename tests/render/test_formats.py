@@ -415,3 +415,11 @@ def test_markdown_fits_a_pull_request_comment(report: RunReport) -> None:
     assert omitted and shown + sum(omitted) == 400
     # The gravest come first, so what is cut is the least important.
     assert "🔴" in out
+
+
+def test_html_fix_urls_are_links(report: RunReport) -> None:
+    out = render(report, "html")
+    archived = "https://web.archive.org/web/20251012000000/http://example.org/artal-2010"
+    assert f'<strong>Fix:</strong> cite the archived copy <a class="url" href="{archived}"' in out
+    # A javascript: URL in a message stays text.
+    assert "javascript:window.__pwned=2 is not a web address" in out
