@@ -114,9 +114,10 @@ _SOFTWARE_RE = re.compile(
     r"|version\s+\d|github|source code|CRAN)\b",
     re.IGNORECASE,
 )
+# "In" must be capitalised ("in pregnancy" is not a chapter), the rest in any case.
 _CHAPTER_RE = re.compile(
-    r"(?:^|\s)(?:In:?|Dans|En)\s+(?:[A-Z]|the\b)|\(eds?\.?\)|\beds?\.|\bedited by\b|\bHrsg\b",
-    re.IGNORECASE,
+    r"(?:^|[\s.,])(?:In:?|Dans|En)\s+(?:[A-Z]|the\b)|\((?i:eds?)\.?\)|\b(?i:eds?)\."
+    r"|\b(?i:edited by)\b|\bHrsg\b"
 )
 _NEWS_RE = re.compile(
     r"\b(?:Times|Post|Guardian|Herald|Tribune|Gazette|Telegraph|Journal\s+Sentinel|Chronicle|News)\b"

@@ -1,21 +1,185 @@
-"""Fallback labeller (placeholder until the CRF lands)."""
+"""The learned labeller: a linear-chain CRF (python-crfsuite) over tokens, then the
+rule-based normalisers.
+
+The model ships in ``refcheck/data/parser/`` and is opened once, on first use, so
+importing the parser costs nothing. It is trained by ``python -m training.train``
+from the shared labelled data and the project's own web references.
+
+When the model file or python-crfsuite is missing, ``label_draft`` falls back to a
+sentence-based heuristic, so parsing degrades rather than fails.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
 from refcheck.parse.dates import find_year
-from refcheck.parse.normalise import clean_container, clean_title
-from refcheck.parse.rules import Draft, Prepared, split_sentences, tidy
+from refcheck.parse.normalise import clean_container, clean_title, expand_pages, parse_volume_block
+from refcheck.parse.rules import (
+    VANCOUVER_AUTHORS_PREFIX,
+    Draft,
+    Prepared,
+    split_sentences,
+    tidy,
+)
+from refcheck.parse.tokens import FEATURE_VERSION, Token, features, tokenise
+
+__all__ = ["MODEL_DIR", "decode", "label_draft", "label_tokens", "load_tagger", "use_model"]
+
+log = logging.getLogger(__name__)
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "parser"
+MODEL_FILE = "crf.model"
+META_FILE = "crf.json"
+
+_lock = threading.Lock()
+_model_dir = MODEL_DIR
 
 
-def label_draft(prep: Prepared) -> Draft:
-    """A crude sentence-based reading."""
+def use_model(model_dir: Path | None) -> None:
+    """Parse with the model in ``model_dir`` (``None``: the shipped one). For benchmarks
+    and training experiments; not thread-safe against concurrent parsing."""
+    global _model_dir
+    _model_dir = model_dir or MODEL_DIR
+
+
+@lru_cache(maxsize=4)
+def load_tagger(model_dir: Path = MODEL_DIR) -> Any | None:
+    """Open the CRF model once; ``None`` when it (or python-crfsuite) is unavailable."""
+    with _lock:
+        try:
+            import pycrfsuite
+        except ImportError:  # pragma: no cover - the dependency is declared
+            log.warning("python-crfsuite is not installed: using the heuristic parser")
+            return None
+        path = model_dir / MODEL_FILE
+        meta_path = model_dir / META_FILE
+        if not path.exists():
+            log.warning("no parser model at %s: using the heuristic parser", path)
+            return None
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+        except (OSError, ValueError):
+            meta = {}
+        if meta.get("feature_version") not in (None, FEATURE_VERSION):
+            log.warning("parser model %s was trained with other features: ignored", path)
+            return None
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(path))
+        return tagger
+
+
+def label_tokens(tokens: list[Token], model_dir: Path | None = None) -> list[str] | None:
+    """One label per token, or ``None`` without a model."""
+    if not tokens:
+        return []
+    tagger = load_tagger(model_dir or _model_dir)
+    if tagger is None:
+        return None
+    labels: list[str] = tagger.tag(features(tokens))
+    return labels
+
+
+def _runs(tokens: list[Token], labels: list[str]) -> dict[str, list[tuple[int, int]]]:
+    """Contiguous runs of each label, as character spans, in order."""
+    runs: dict[str, list[tuple[int, int]]] = {}
+    prev = None
+    for (_text, start, end), label in zip(tokens, labels, strict=True):
+        spans = runs.setdefault(label, [])
+        if label == prev and spans:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+        prev = label
+    return runs
+
+
+_VOLUME_PREFIX_RE = re.compile(r"^(?:vol(?:ume)?s?\.?|bd\.?|t\.|tome)\s*", re.IGNORECASE)
+_ISSUE_PREFIX_RE = re.compile(r"^(?:no\.?|nos\.?|nr\.?|issue|number|heft|n°|#)\s*", re.IGNORECASE)
+
+
+def _clean_number(text: str, prefix: re.Pattern[str]) -> str | None:
+    text = text.strip().strip(",.;:")
+    text = prefix.sub("", text).strip().strip("()[],.;: ")
+    return text or None
+
+
+def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
+    """Turn token labels into draft fields, shaped by the normalisers."""
+    runs = _runs(tokens, labels)
+
+    def first(label: str) -> str | None:
+        spans = runs.get(label)
+        if not spans:
+            return None
+        start, end = spans[0]
+        return text[start:end]
+
+    draft = Draft()
+    draft.authors = first("author")
+    draft.editors = first("editor")
+    title = first("title")
+    draft.title = clean_title(title) if title else None
+    container = first("container")
+    draft.container = clean_container(container) if container else None
+    collection = first("collection")
+    draft.collection = clean_container(collection) if collection else None
+    for span in runs.get("date", []):
+        date_text = text[span[0] : span[1]]
+        year = find_year(date_text)
+        if year:
+            draft.date_text, draft.year = date_text, year
+            break
+    volume = first("volume")
+    if volume:
+        vol, iss, pages = parse_volume_block(_VOLUME_PREFIX_RE.sub("", volume.strip()))
+        draft.volume = vol or _clean_number(volume, _VOLUME_PREFIX_RE)
+        draft.issue, draft.pages = iss, pages
+        if draft.year is None:
+            draft.year = find_year(volume)
+    issue = first("issue")
+    if issue:
+        draft.issue = _clean_number(issue, _ISSUE_PREFIX_RE)
+    pages = first("pages")
+    if pages:
+        draft.pages = expand_pages(pages)
+    publisher = first("publisher")
+    draft.publisher = publisher.strip(" ,.;:") if publisher else None
+    location = first("location")
+    draft.place = location.strip(" ,.;:") if location else None
+    edition = first("edition")
+    draft.edition = edition.strip(" ,.;:()") if edition else None
+    return draft
+
+
+def _heuristic(prep: Prepared) -> Draft:
+    """Without a model: authors, title, container by sentence position."""
     rest = tidy(prep.rest)
     draft = Draft(year=find_year(rest))
+    vancouver = VANCOUVER_AUTHORS_PREFIX.match(rest)
+    if vancouver:
+        draft.authors = vancouver.group("authors")
+        rest = rest[vancouver.end() :]
     sentences = split_sentences(rest)
-    if len(sentences) >= 2:
+    if draft.authors is None and len(sentences) >= 2:
         draft.authors = sentences.pop(0)
     if sentences:
         draft.title = clean_title(sentences.pop(0))
     if sentences:
         draft.container = clean_container(" ".join(sentences))
     return draft
+
+
+def label_draft(prep: Prepared) -> Draft:
+    """Label a prepared reference with the CRF and decode the fields."""
+    tokens = tokenise(prep.rest)
+    labels = label_tokens(tokens)
+    if labels is None:
+        return _heuristic(prep)
+    return decode(prep.rest, tokens, labels)

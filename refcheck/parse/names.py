@@ -28,6 +28,8 @@ _PARTICLES = {
     "op", "in", "t", "'t", "y", "bin", "ibn", "al", "el", "st", "st.",
 }  # fmt: skip
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "2nd", "3rd", "4th"}
+# "Jr" but not the Vancouver initials "JR"; "V" is an initial, not a suffix.
+_SUFFIX_RE = re.compile(r"(?:Jr|Sr|jr|sr)\.?|II|III|IV|2nd|3rd|4th")
 _ORG_WORDS = re.compile(
     r"\b(?:organi[sz]ation|association|society|institute|institut|college|congress"
     r"|cent(?:er|re)|department|dept|ministry|university|universit[äéy]|council|agency"
@@ -37,7 +39,10 @@ _ORG_WORDS = re.compile(
     r"|coalition|initiative|authority|hospital|nations|union|team|project|working"
     r"|national|international|world|american|british|european|health|panel|force"
     r"|statistics|cochrane|nhs|who|cdc|fda|nice|oecd|unicef|unesco|library|press"
-    r"|government|gouvernement|bundes\w*|institución|sociedad|société)\b",
+    r"|government|gouvernement|bundes\w*|institución|sociedad|société|news|staff"
+    r"|contributors|editors|editorial|agency|centre|statistics|statistik|statistique"
+    r"|instituto|organización|ministerio|ministère|ministerium|amt|bundesamt|forschungs\w*"
+    r")s?\b",
     re.IGNORECASE,
 )
 # Upper-case initials with optional stops and hyphens: "JG", "J.G.", "J. G.", "J.-P."
@@ -74,8 +79,11 @@ def looks_like_organisation(text: str) -> bool:
     """Whether an author string names an organisation rather than people."""
     text = text.strip()
     words = text.split()
-    if not words:
+    if not words or ":" in text or len(words) > 12:  # titles have colons; names are short
         return False
+    if re.match(r"[A-Z]{2,}(?:\s|$)", text) and not re.match(r"[A-Z]{2,4}[,.]?$", text):
+        # Starts with an acronym ("BBC News", "UNICEF"); Vancouver initials come last.
+        return len(words) >= 2 or len(text) >= 5
     if _ORG_WORDS.search(text) and not re.search(r"\b[A-Z]{1,3}\b,|\b[A-Z]\.\s?[A-Z]?\.?,", text):
         return len(words) >= 2 or text.isupper()
     return False
@@ -111,21 +119,19 @@ def _parse_one(part: str) -> Name | None:
     if not part:
         return None
     words = part.split(" ")
+    if len(words) > 2 and looks_like_organisation(part):
+        return Name(literal=part.rstrip("."))
     suffix = None
-    if len(words) > 1 and words[-1].lower().rstrip(",") in _SUFFIXES:
+    if len(words) > 1 and _SUFFIX_RE.fullmatch(words[-1].rstrip(",")):
         suffix = words.pop().rstrip(",")
-    if (
-        len(words) > 1
-        and words[-1].rstrip(".").lower() in _SUFFIXES - {"v"}
-        and words[-1][0].isupper()
-    ):
-        suffix = words.pop()
     if len(words) == 1:
         return Name(family=words[0].rstrip("."), suffix=suffix)
     # Family first, initials after: "Hensley JG", "Hensley J.G.", "van der Berg A".
     tail = words[-1]
-    if re.fullmatch(r"[A-Z]{2,4}\.", tail):  # "Hensley JG." at the end of a list
-        tail = tail[:-1]
+    if re.fullmatch(r"[A-Z]{1,4}\.+", tail) and not re.fullmatch(r"[A-Z]\.", tail):
+        tail = tail.rstrip(".")  # "Hensley JG." / "Szerlip HM.." at the end of a list
+    if re.fullmatch(r"[A-Z]-[A-Z]", tail):  # "Wang L-F"
+        return _person(" ".join(words[:-1]), tail.replace("-", ".-") + ".", suffix)
     if _VANCOUVER_INITIALS_RE.match(tail) or re.fullmatch(r"(?:[A-Z]\.-?)+", tail):
         fam_words = words[:-1]
         # "Smith J. A." -> initials spread over two words
@@ -143,10 +149,11 @@ def _parse_one(part: str) -> Name | None:
 
 def _is_given_only(part: str) -> bool:
     """``J. G.``, ``John``, ``J.-P.``, ``Mary Ann``: what follows a family after a comma."""
-    words = part.split()
+    part = part.strip()
+    words = (part[:-1] if part.endswith(".") and len(part) > 3 else part).split()
     if not words or len(words) > 3:
         return False
-    if _INITIALS_RE.match(part.strip()):
+    if _INITIALS_RE.match(part):
         return True
     return all(_GIVEN_WORD_RE.match(w) for w in words) and len(words) <= 2
 
@@ -183,7 +190,8 @@ def parse_names(text: str) -> tuple[tuple[Name, ...], bool]:
         et_al = True
         text = text[: m.start()]
     text = re.sub(r"^(?:by|par|von|por)\s+", "", text.strip(), flags=re.IGNORECASE)
-    text = re.sub(r"\s*\((?:eds?|hrsg|dir|coord|comp)\.?\)\s*$", "", text, flags=re.IGNORECASE)
+    # Roles in brackets: "(Ed.)", "(Hrsg.)", "(Producers)", "(Writer/Director)".
+    text = re.sub(r"\s*[(\[][^()\[\]]{0,40}[)\]]", "", text)
     text = text.strip().rstrip(",;:").strip()
     if not text:
         return (), et_al
@@ -192,7 +200,15 @@ def parse_names(text: str) -> tuple[tuple[Name, ...], bool]:
     # Normalise conjunctions to a separator.
     text = re.sub(r",?\s+(?:and|&|und|et|y|e)\s+", ", ", text)
     text = re.sub(r"^&\s*", "", text)
-    separator = ";" if ";" in text else ","
+    # ";" separates names only when each piece is one inverted name ("Smith, J.; Jones, B.");
+    # otherwise it is one more list separator ("Stahl M, Arnold D; ESMO Working Group").
+    separator = ","
+    if ";" in text:
+        pieces = [p for p in text.split(";") if p.strip()]
+        if all(p.count(",") <= 1 for p in pieces):
+            separator = ";"
+        else:
+            text = text.replace(";", ",")
     parts = [p.strip() for p in text.split(separator) if p.strip()]
     names: list[Name] = []
     if separator == "," and len(parts) >= 2 and _starts_inverted(parts[0], parts[1]):

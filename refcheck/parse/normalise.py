@@ -25,7 +25,8 @@ def expand_pages(pages: str) -> str:
     Abbreviated last pages are expanded only when both ends are plain numbers
     (``e123-e130`` and ``S1-S5`` keep their letters).
     """
-    text = re.sub(r"^(?:pp?\.?|pages?|S\.|p\.)\s*", "", pages.strip(), flags=re.IGNORECASE)
+    text = pages.strip().strip("()[] ")
+    text = re.sub(r"^(?:pages?|pp?\.?|S\.|seiten)\s*", "", text, flags=re.IGNORECASE)
     text = _DASH_RE.sub("-", text).strip(" .,;:")
     m = re.fullmatch(r"([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)", text)
     if not m:

@@ -25,6 +25,9 @@ from refcheck.parse.normalise import clean_container, clean_title, find_volume_b
 __all__ = ["Draft", "Prepared", "parse_ama", "parse_apa", "prepare", "split_sentences"]
 
 _MARKER_RE = re.compile(r"^\s*(?:[-*•–]\s+|\[\d{1,4}\]\s*|\(\d{1,4}\)\s+|\d{1,4}[.)]\s+)")
+_INVISIBLE_RE = re.compile(
+    r"[\x00-\x1f\x7f\u00ad\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 _UPDATED_RE = re.compile(
     r"\[\s*(?:updated|modified|revised|last\s+updated|reviewed)\s+[^\];]{1,40}(?:;\s*)?\]?",
     re.IGNORECASE,
@@ -40,7 +43,7 @@ _PERSONAL_RE = re.compile(
 )
 # NLM publication statement: "Geneva: World Health Organization; 2020."
 _PUBLICATION_RE = re.compile(
-    r"^(?P<place>[A-Z][^:;.]{1,60}):\s*(?P<pub>[^;:]{2,160}?)(?:[;,]\s*(?P<date>(?:c\s?)?\d{4}[^;]{0,30}?))?\.?$"
+    r"^(?P<place>[A-Z][^:;.]{1,60}):\s*(?P<pub>[^;:]{2,160}?)[;,]\s*(?P<date>(?:c\s?)?\d{4}[^;]{0,30}?)\.?$"
 )
 _PUBLISHED_RE = re.compile(
     r"\b(?:published|posted|updated|last updated|last modified|reviewed)\s*(?:on\s*)?:?\s*",
@@ -78,7 +81,7 @@ class Prepared:
     """A reference after the pre-pass."""
 
     raw: str
-    text: str  # whitespace-normalised, list marker removed
+    text: str  # raw with control characters and the list marker blanked (same offsets)
     rest: str  # text with identifiers, access dates and notes blanked out
     ids: Identifiers
     accessed: Any = None  # PartialDate | None
@@ -101,16 +104,19 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
 def tidy(text: str) -> str:
     """Collapse the holes left by removed spans: spaces, doubled punctuation."""
     text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"([.,;:])(?:\s+[.,;:])+", r"\1", text)
     text = re.sub(r"\s+([.,;:])", r"\1", text)
-    text = re.sub(r"([.,;:])(?:\s*[.,;:])+", r"\1", text)
     return text.strip(" ,;:")
 
 
 def prepare(raw: str) -> Prepared:
     """Normalise whitespace and take out everything with an exact shape."""
-    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]", "", raw)
-    text = re.sub(r"\s+", " ", text).strip()
-    text = _MARKER_RE.sub("", text, count=1)
+    # Offsets are kept (one character in, one out) so that labelled training segments
+    # and the labeller's tokens can be mapped back onto ``raw``.
+    text = _INVISIBLE_RE.sub(" ", raw)
+    marker = _MARKER_RE.match(text)
+    if marker:
+        text = " " * marker.end() + text[marker.end() :]
     ids = find_identifiers(text)
     spans = list(ids.spans)
     access = find_access_date(_blank(text, spans))
@@ -172,7 +178,7 @@ _VANC_AUTHORS_RE = re.compile(
 )
 
 
-_VANC_PREFIX_RE = re.compile(
+VANCOUVER_AUTHORS_PREFIX = re.compile(
     rf"^(?P<authors>{_VANC_NAME}(?:,\s{_VANC_NAME})*(?:,?\s(?:et\sal|and\sothers))?)\.?\s+(?=\S)"
 )
 
@@ -216,7 +222,7 @@ def parse_ama(prep: Prepared) -> Draft | None:
             and block.number is None
         ):
             return None
-    am = _VANC_PREFIX_RE.match(head)
+    am = VANCOUVER_AUTHORS_PREFIX.match(head)
     if am:
         draft.authors = am.group("authors")
         head = head[am.end() :]
@@ -225,9 +231,6 @@ def parse_ama(prep: Prepared) -> Draft | None:
     sentences = split_sentences(head)
     if not sentences:
         return None
-    if draft.authors is None and len(sentences) > 2 and looks_like_organisation(sentences[0]):
-        # NLM: "World Health Organization. Title [Internet]. Place: Publisher; 2020."
-        draft.authors = sentences.pop(0).rstrip(".")
     if block is not None:
         # Authors. Title. Journal. -> the journal is the sentence before the block.
         if len(sentences) < 2:
@@ -246,6 +249,17 @@ def parse_ama(prep: Prepared) -> Draft | None:
         ):
             dated.append(s)
             sentences.remove(s)
+    if draft.authors is None:
+        if len(sentences) >= 2 and looks_like_organisation(sentences[0]):
+            # "World Health Organization. Title [Internet]. Geneva: WHO; 2020."
+            draft.authors = sentences.pop(0).rstrip(".")
+        elif len(sentences) == 2 and looks_like_organisation(sentences[1]):
+            # The seed's "Title. American Congress of Obstetricians and Gynecologists."
+            # No personal author: the organisation that publishes the page is its author
+            # (CSL renders an author-less page by title, which hides who stands behind it).
+            draft.authors = sentences.pop().rstrip(".")
+        else:
+            return None  # not sure who the author is: the labeller decides
     if not sentences:
         return None
     draft.title = clean_title(sentences[0])
@@ -258,13 +272,7 @@ def parse_ama(prep: Prepared) -> Draft | None:
             sentences.remove(s)
             break
     if len(sentences) > 1:
-        site = clean_container(" ".join(sentences[1:]))
-        if site and draft.authors is None and looks_like_organisation(site):
-            # No personal author: the organisation that publishes the page is its author
-            # (CSL renders an author-less web page by title, which hides who wrote it).
-            draft.authors = site
-        else:
-            draft.container = site
+        draft.container = clean_container(" ".join(sentences[1:]))
     for s in dated:
         if _PUBLISHED_RE.match(s) and re.match(r"(?:updated|last|reviewed)", s, re.IGNORECASE):
             continue
@@ -327,6 +335,17 @@ def parse_apa(prep: Prepared) -> Draft | None:
     year = re.match(r"\d{4}", m.group("date"))
     draft.year = year.group(0) if year else None
     sentences = split_sentences(m.group("rest"))
+    if draft.authors is None:
+        if len(sentences) >= 2 and looks_like_organisation(sentences[0]):
+            # "World Health Organization. Title [Internet]. Geneva: WHO; 2020."
+            draft.authors = sentences.pop(0).rstrip(".")
+        elif len(sentences) == 2 and looks_like_organisation(sentences[1]):
+            # The seed's "Title. American Congress of Obstetricians and Gynecologists."
+            # No personal author: the organisation that publishes the page is its author
+            # (CSL renders an author-less page by title, which hides who stands behind it).
+            draft.authors = sentences.pop().rstrip(".")
+        else:
+            return None  # not sure who the author is: the labeller decides
     if not sentences:
         return None
     draft.title = clean_title(sentences[0])

@@ -1,0 +1,191 @@
+"""Reference-parser accuracy and speed on held-out labelled references.
+
+    python benchmarks/parse_benchmark.py               # fold 0 of 5 held out
+    python benchmarks/parse_benchmark.py --cv          # 5-fold cross-validation
+    python benchmarks/parse_benchmark.py --shipped     # the shipped model, all data
+                                                       # (training data: optimistic)
+
+For each held-out fold a model is trained on the other folds (``training.train``),
+then every held-out reference is parsed with ``refcheck.parse.parse_reference`` and
+compared with its gold fields. Fields in a record's ``unscored`` list are skipped.
+Prints per-field precision/recall/F1, micro-F1, the share of references parsed
+exactly right and references per second, per source set and overall.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+import time
+import unicodedata
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from refcheck.model import Reference  # noqa: E402
+from refcheck.parse import parse_reference  # noqa: E402
+from refcheck.parse.labeller import use_model  # noqa: E402
+from training.data import is_heldout, load_records  # noqa: E402
+from training.train import train  # noqa: E402
+
+FIELDS = (
+    "authors", "title", "container", "year", "volume", "issue", "pages", "doi", "url",
+    "accessed",
+)  # fmt: skip
+_DASHES = re.compile("[\u2010-\u2015\u2212-]+")
+_QUOTES = re.compile("[\"'“”‘’«»„`]")
+
+
+def norm(value: Any) -> Any:
+    """Comparison form: NFKC, case-folded, one kind of dash, no quotes, no end
+    punctuation, single spaces."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return [norm(v) for v in value] or None
+    text = unicodedata.normalize("NFKC", str(value)).casefold()
+    text = _QUOTES.sub("", _DASHES.sub("-", text))
+    text = re.sub(r"\s+", " ", text).strip(" .,;:")
+    return text or None
+
+
+def predicted(ref: Reference) -> dict[str, Any]:
+    """The benchmark's fields from a parsed reference."""
+    authors = [
+        n.literal or " ".join(p for p in (n.particle, n.family) if p) for n in ref.authors
+    ]
+    return {
+        "authors": authors,
+        "title": ref.title,
+        "container": ref.container_title,
+        "year": str(ref.issued.year) if ref.issued else None,
+        "volume": ref.volume,
+        "issue": ref.issue,
+        "pages": ref.page or ref.number,
+        "doi": ref.doi,
+        "url": ref.urls[0] if ref.urls else None,
+        "accessed": ref.accessed.isoformat() if ref.accessed else None,
+    }
+
+
+class Score:
+    """True/false positive and false negative counts per field."""
+
+    def __init__(self) -> None:
+        self.tp: dict[str, int] = defaultdict(int)
+        self.fp: dict[str, int] = defaultdict(int)
+        self.fn: dict[str, int] = defaultdict(int)
+        self.refs = 0
+        self.exact = 0
+        self.seconds = 0.0
+
+    def add(self, gold: dict[str, Any], pred: dict[str, Any]) -> list[str]:
+        wrong = []
+        for field in FIELDS:
+            if field in gold.get("unscored", ()):
+                continue
+            g, p = norm(gold.get(field)), norm(pred.get(field))
+            if g is not None and p == g:
+                self.tp[field] += 1
+                continue
+            if p is not None:
+                self.fp[field] += 1
+            if g is not None:
+                self.fn[field] += 1
+            if p is not None or g is not None:
+                wrong.append(field)
+        self.refs += 1
+        self.exact += not wrong
+        return wrong
+
+    @staticmethod
+    def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+        p = tp / (tp + fp) if tp + fp else 1.0
+        r = tp / (tp + fn) if tp + fn else 1.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return p, r, f
+
+    def micro(self) -> float:
+        return self.prf(sum(self.tp.values()), sum(self.fp.values()), sum(self.fn.values()))[2]
+
+    def report(self, name: str) -> str:
+        lines = [f"== {name}: {self.refs} references"]
+        lines.append(f"{'field':<10} {'P':>6} {'R':>6} {'F1':>6} {'support':>8}")
+        for field in FIELDS:
+            tp, fp, fn = self.tp[field], self.fp[field], self.fn[field]
+            if tp + fp + fn == 0:
+                continue
+            p, r, f = self.prf(tp, fp, fn)
+            lines.append(f"{field:<10} {p:6.3f} {r:6.3f} {f:6.3f} {tp + fn:8d}")
+        rate = self.refs / self.seconds if self.seconds else 0.0
+        lines.append(
+            f"micro-F1 {self.micro():.4f}  exact {self.exact / max(self.refs, 1):.3f}  "
+            f"{rate:,.0f} refs/s"
+        )
+        return "\n".join(lines)
+
+
+def evaluate(
+    records: Sequence[dict[str, Any]], scores: dict[str, Score], errors: list[str] | None
+) -> None:
+    for record in records:
+        start = time.perf_counter()
+        ref = parse_reference(record["raw"])
+        elapsed = time.perf_counter() - start
+        wrong = None
+        for key in (record["source"], "ALL"):
+            score = scores.setdefault(key, Score())
+            wrong = score.add(record, predicted(ref))
+            score.seconds += elapsed
+        if errors is not None and wrong:
+            pred = predicted(ref)
+            errors.append(
+                f"[{record['source']}] {record['raw']}\n"
+                + "".join(
+                    f"    {f}: gold={record.get(f)!r} got={pred.get(f)!r}\n" for f in wrong
+                )
+            )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--fold", type=int, default=0, help="the held-out fold")
+    parser.add_argument("--cv", action="store_true", help="all folds in turn")
+    parser.add_argument("--shipped", action="store_true", help="shipped model, all data")
+    parser.add_argument("--errors", type=Path, help="write the wrong references here")
+    args = parser.parse_args(argv)
+    records = load_records()
+    scores: dict[str, Score] = {}
+    errors: list[str] | None = [] if args.errors else None
+    if args.shipped:
+        use_model(None)
+        evaluate(records, scores, errors)
+    else:
+        folds = range(args.folds) if args.cv else [args.fold]
+        for k in folds:
+            held = [r for r in records if is_heldout(r, k, args.folds)]
+            rest = [r for r in records if not is_heldout(r, k, args.folds)]
+            with tempfile.TemporaryDirectory() as tmp:
+                start = time.perf_counter()
+                train(rest, Path(tmp))
+                print(f"fold {k}: trained on {len(rest)} in {time.perf_counter() - start:.0f}s,"
+                      f" testing {len(held)}", file=sys.stderr)
+                use_model(Path(tmp))
+                evaluate(held, scores, errors)
+                use_model(None)
+    for key in sorted(scores, key=lambda k: (k == "ALL", k)):
+        print(scores[key].report(key))
+        print()
+    if args.errors is not None and errors is not None:
+        args.errors.write_text("\n".join(errors), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,202 @@
+"""Tokeniser and CRF features for the learned labeller.
+
+Tokens are runs of non-space characters, with ``; : ( ) [ ]`` split off as tokens of
+their own, so that a Vancouver block ``2009;54(3):211-8`` becomes
+``2009 ; 54 ( 3 ) : 211-8`` and each piece can take its own label. Other punctuation
+stays attached to its word ("Smith," "J." "pp.") because where it sits is itself the
+strongest evidence of field boundaries; features expose it separately.
+
+Features are plain strings (python-crfsuite reads them with weight 1). They are built
+with as little work per token as possible: the parser's speed is mostly this module.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["FEATURE_VERSION", "Token", "features", "tokenise"]
+
+#: Bump when features change: a model trained with other features is refused.
+FEATURE_VERSION = "1"
+
+Token = tuple[str, int, int]  # text, start, end
+
+_TOKEN_RE = re.compile(r"[^\s;:()\[\]]+|[;:()\[\]]")
+_CORE_RE = re.compile(r"^\W+|\W+$")
+_SHAPE_TABLE = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+    "X" * 26 + "x" * 26 + "d" * 10,
+)
+_SQUEEZE_RE = re.compile(r"(.)\1+")
+_YEAR_RE = re.compile(r"^\(?(1[5-9]\d\d|20[0-4]\d)[a-z]?\W*$")
+_RANGE_RE = re.compile(r"^[A-Za-z]?\d+\s*[-\u2013\u2014]+\s*[A-Za-z]?\d+\W*$")
+
+_MONTHS = {
+    "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun",
+    "june", "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october",
+    "nov", "november", "dec", "december", "spring", "summer", "autumn", "fall", "winter",
+}  # fmt: skip
+# Small lexicons of words that mark a field; the model learns how much each one counts.
+_LEXICON: dict[str, str] = {}
+for _word in (
+    "journal j jour rev review reviews proc proceedings trans transactions ann annals "
+    "bull bulletin acta lett letters phys chem biol med clin res sci science nature "
+    "magazine quarterly bmj jama lancet int intl am eur natl nat soc assoc"
+).split():
+    _LEXICON[_word] = "jrnl"
+for _word in (
+    "press publishing publishers publisher verlag books wiley springer elsevier academic "
+    "university univ oxford cambridge routledge sage mcgraw-hill blackwell pearson ieee acm "
+    "mit siam crc kluwer taylor francis pub publ inc ltd co company"
+).split():
+    _LEXICON[_word] = "publ"
+for _word in (
+    "conference conf symposium symp workshop meeting congress colloquium proceedings "
+    "international annual"
+).split():
+    _LEXICON[_word] = "conf"
+for _word in "ed eds editor editors edited hrsg dir coord".split():
+    _LEXICON[_word] = "editor"
+for _word in "in dans en".split():
+    _LEXICON[_word] = "in"
+for _word in "pp p pages page s seiten".split():
+    _LEXICON[_word] = "pages"
+for _word in "vol volume vols bd".split():
+    _LEXICON[_word] = "vol"
+for _word in "no nos number issue nr heft".split():
+    _LEXICON[_word] = "num"
+for _word in "edition edn ed. aufl auflage".split():
+    _LEXICON[_word] = "edn"
+for _word in (
+    "thesis dissertation phd ph.d doctoral master report tech technical working paper "
+    "preprint arxiv manuscript unpublished submitted press forthcoming"
+).split():
+    _LEXICON[_word] = "genre"
+for _word in (
+    "new york london paris berlin boston chicago oxford cambridge amsterdam tokyo "
+    "washington philadelphia heidelberg ny ma ca uk usa germany france geneva "
+    "toronto sydney singapore beijing"
+).split():
+    _LEXICON.setdefault(_word, "place")
+for _word in "et al and & und others".split():
+    _LEXICON[_word] = "conj"
+for _word in ("available online retrieved accessed cited internet website web homepage "
+              "online").split():
+    _LEXICON[_word] = "web"
+
+
+def tokenise(text: str) -> list[Token]:
+    """Split into tokens with their character offsets."""
+    return [(m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+def _word_features(tok: str) -> tuple[str, str, str, list[str]]:
+    """The per-token part: (core word, shape, trailing punctuation, flags)."""
+    core = _CORE_RE.sub("", tok)
+    low = core.lower()
+    shape = _SQUEEZE_RE.sub(r"\1", tok.translate(_SHAPE_TABLE))[:6]
+    last = tok[-1]
+    trail = last if not last.isalnum() else "_"
+    flags: list[str] = []
+    if core:
+        first = core[0]
+        if first.isupper():
+            flags.append("cap")
+            if core.isupper() and len(core) > 1:
+                flags.append("allcap")
+        elif first.islower():
+            flags.append("low")
+        if core.isdigit():
+            flags.append("num" if len(core) < 5 else "longnum")
+        elif any(c.isdigit() for c in core):
+            flags.append("hasdigit")
+        if _YEAR_RE.match(tok):
+            flags.append("year")
+        if len(core) == 1 and first.isupper():
+            flags.append("initial")
+        if low in _MONTHS:
+            flags.append("month")
+        lex = _LEXICON.get(low)
+        if lex:
+            flags.append("lex=" + lex)
+        if "-" in tok or "\u2013" in tok:
+            if _RANGE_RE.match(tok):
+                flags.append("range")
+    else:
+        flags.append("punct")
+    if tok[0] in "\"“‘'«":
+        flags.append("openq")
+    if last in "\"”’'»" or (len(tok) > 1 and tok[-2] in "\"”’'»"):
+        flags.append("closeq")
+    return low[:20], shape, trail, flags
+
+
+def features(tokens: list[Token]) -> list[list[str]]:
+    """CRF features for each token: its own and its neighbours'."""
+    n = len(tokens)
+    words = [_word_features(t[0]) for t in tokens]
+    out: list[list[str]] = []
+    # Running context: how many "sentences" (". " boundaries) and years came before,
+    # and whether we are inside brackets or quotes: field order is style-specific but
+    # stable within a style, and these let the model learn it.
+    blocks = 0
+    years = 0
+    depth = 0
+    quote = False
+    for i in range(n):
+        tok = tokens[i][0]
+        low, shape, trail, flags = words[i]
+        feats = [
+            "b",
+            "w=" + low,
+            "s=" + shape,
+            "t=" + trail,
+            "pos=" + str(10 * i // n),
+            "blk=" + str(min(blocks, 6)),
+            "yrs=" + str(min(years, 2)),
+        ]
+        feats.extend(flags)
+        if depth:
+            feats.append("inparen")
+        if quote:
+            feats.append("inquote")
+        if len(low) > 3:
+            feats.append("suf=" + low[-3:])
+            feats.append("pre=" + low[:3])
+        if i == 0:
+            feats.append("BOS")
+        else:
+            plow, pshape, ptrail, pflags = words[i - 1]
+            feats.append("-1w=" + plow)
+            feats.append("-1s=" + pshape)
+            feats.append("-1t=" + ptrail)
+            feats.append("-1t|t=" + ptrail + trail)
+            feats.extend("-1" + f for f in pflags)
+            if i > 1:
+                feats.append("-2w=" + words[i - 2][0])
+                feats.append("-2t=" + words[i - 2][2])
+        if i == n - 1:
+            feats.append("EOS")
+        else:
+            nlow, nshape, ntrail, nflags = words[i + 1]
+            feats.append("+1w=" + nlow)
+            feats.append("+1s=" + nshape)
+            feats.extend("+1" + f for f in nflags)
+            if i < n - 2:
+                feats.append("+2w=" + words[i + 2][0])
+                feats.append("+2s=" + words[i + 2][1])
+        out.append(feats)
+        # Update the running context after the token.
+        if "year" in flags:
+            years += 1
+        if tok == "(" or tok == "[":
+            depth += 1
+        elif (tok == ")" or tok == "]") and depth:
+            depth -= 1
+        if "openq" in flags and "closeq" not in flags:
+            quote = True
+        elif "closeq" in flags:
+            quote = False
+        if trail in ".?!" and trail != "_" and "initial" not in flags and len(low) > 1:
+            blocks += 1
+    return out

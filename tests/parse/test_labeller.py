@@ -1,0 +1,129 @@
+"""The learned labeller: decoding, the shipped model, and the no-model fallback."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from refcheck.model import Name, PartialDate, ReferenceType
+from refcheck.parse import parse_reference
+from refcheck.parse.labeller import MODEL_DIR, decode, load_tagger, use_model
+from refcheck.parse.tokens import features, tokenise
+
+
+def test_decode_shapes_fields_from_labels() -> None:
+    text = "Smith, J. (2009). Leg cramps. Journal of Things, 54(3), 211-8."
+    tokens = tokenise(text)
+    words = [t[0] for t in tokens]
+    labels = (
+        ["author"] * 2 + ["date"] * 4 + ["title"] * 2 + ["container"] * 3 + ["volume"]
+        + ["issue"] * 3 + ["O", "pages"]
+    )
+    assert len(labels) == len(words), words
+    draft = decode(text, tokens, labels)
+    assert draft.authors == "Smith, J."
+    assert draft.year == "2009"
+    assert draft.title == "Leg cramps"
+    assert draft.container == "Journal of Things"
+    assert (draft.volume, draft.issue, draft.pages) == ("54", "3", "211-218")
+
+
+def test_tokeniser_splits_vancouver_blocks() -> None:
+    assert [t[0] for t in tokenise("Health. 2009;54(3):211-8.")] == [
+        "Health.", "2009", ";", "54", "(", "3", ")", ":", "211-8.",
+    ]
+    feats = features(tokenise("Smith J. Title. 2009"))
+    assert len(feats) == 4 and "BOS" in feats[0] and "EOS" in feats[-1]
+    assert "year" in feats[-1]
+
+
+def test_shipped_model_exists_and_is_small() -> None:
+    model = MODEL_DIR / "crf.model"
+    assert model.exists()
+    assert model.stat().st_size < 5_000_000
+    assert load_tagger(MODEL_DIR) is not None
+
+
+@pytest.mark.parametrize(
+    ("raw", "authors", "title", "container", "year"),
+    [
+        (
+            "[3] J. G. Hensley and A. Smith, \u201cLeg cramps in pregnancy,\u201d IEEE Trans. "
+            "Med. Imaging, vol. 12, no. 3, pp. 211\u2013218, 2009.",
+            ["Hensley", "Smith"], "Leg cramps in pregnancy", "IEEE Trans. Med. Imaging", 2009,
+        ),
+        (
+            "Hensley, J. G. and Smith, A. (2009) 'Leg cramps in pregnancy', Journal of "
+            "Midwifery, 54(3), pp. 211-218.",
+            ["Hensley", "Smith"], "Leg cramps in pregnancy", "Journal of Midwifery", 2009,
+        ),
+        (
+            "Hensley, Jane G. \u201cLeg Cramps in Pregnancy.\u201d Journal of Midwifery, vol. 54, "
+            "no. 3, 2009, pp. 211-18.",
+            ["Hensley"], "Leg Cramps in Pregnancy", "Journal of Midwifery", 2009,
+        ),
+    ],
+)
+def test_crf_reads_other_styles(
+    raw: str, authors: list[str], title: str, container: str, year: int
+) -> None:
+    ref = parse_reference(raw)
+    assert [a.family for a in ref.authors] == authors
+    assert ref.title == title
+    assert ref.container_title == container
+    assert ref.issued is not None and ref.issued.year == year
+    assert ref.page == "211-218"
+    assert ref.type is ReferenceType.ARTICLE_JOURNAL
+
+
+def test_crf_reads_web_references_with_access_dates() -> None:
+    ref = parse_reference(
+        "National Health Service (2020) Leg cramps. Available at: https://www.nhs.uk/"
+        "conditions/leg-cramps/ (Accessed: 12 October 2021)."
+    )
+    assert ref.authors == (Name(literal="National Health Service"),)
+    assert ref.title == "Leg cramps"
+    assert ref.issued == PartialDate(2020)
+    assert ref.accessed == PartialDate(2021, 10, 12)
+    assert ref.urls == ("https://www.nhs.uk/conditions/leg-cramps/",)
+    assert ref.type is ReferenceType.WEBPAGE
+
+
+def test_without_a_model_the_heuristic_still_parses(tmp_path: Path) -> None:
+    use_model(tmp_path)  # an empty directory: no model
+    try:
+        ref = parse_reference("Smith J, Jones B. Leg cramps. Some Journal 12, 2009.")
+        assert ref.title == "Leg cramps"
+        assert ref.issued == PartialDate(2009)
+    finally:
+        use_model(None)
+
+
+def test_import_is_cheap_and_model_loads_lazily() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import time; t=time.perf_counter(); import refcheck.parse; "
+        "import sys; print(time.perf_counter()-t, 'pycrfsuite' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    seconds, loaded = out.stdout.split()
+    assert float(seconds) < 0.3
+    assert loaded == "False"
+
+
+def test_speed_on_one_core() -> None:
+    raws = [
+        "Hensley JG. Leg cramps and restless legs. J Midwifery Womens Health. 2009;54(3):211-8.",
+        "Smith, J. A., & Jones, B. (2019). How to parse. Journal of Things, 12(3), 45-67.",
+        "[4] A. B. Author, \u201cA title,\u201d in Proc. Conf. Things, 2019, pp. 1-9.",
+    ] * 100
+    parse_reference(raws[0])  # load the model
+    start = time.perf_counter()
+    for raw in raws:
+        parse_reference(raw)
+    rate = len(raws) / (time.perf_counter() - start)
+    assert rate > 500  # the benchmark measures the real figure; this catches regressions

@@ -1,0 +1,1 @@
+"""Training the reference parser's labeller (not shipped in the package)."""
