@@ -1,0 +1,86 @@
+"""Link verdicts as findings.
+
+A checker that cries wolf is switched off, so only a definitive answer is an error:
+``broken`` (404, 410, no such host, refused, redirect loop) and ``soft-404``. Blocks,
+timeouts, server errors and network errors prove nothing and are ``info``. A permanent
+redirect is ``info`` with the new address as the fix. A malformed URL is a
+``warning``: the citation itself needs correcting.
+"""
+
+from __future__ import annotations
+
+from refcheck.links.http import permanent_target
+from refcheck.model import Finding, LinkResult, LinkStatus, Severity
+
+
+def _archive_fix(result: LinkResult) -> str | None:
+    return f"cite the archived copy: {result.archive_url}" if result.archive_url else None
+
+
+def _why(result: LinkResult) -> str:
+    return f" ({result.detail})" if result.detail else ""
+
+
+def link_findings(result: LinkResult) -> list[Finding]:
+    """The findings one link verdict gives rise to (none for a live link)."""
+    url = result.url
+    status = result.status
+    if status is LinkStatus.OK or status is LinkStatus.SKIPPED:
+        return []
+    if status is LinkStatus.BROKEN:
+        return [
+            Finding(
+                "link-broken", Severity.ERROR, f"link is dead: {url}{_why(result)}",
+                fix=_archive_fix(result), field="URL",
+            )
+        ]
+    if status is LinkStatus.SOFT_404:
+        return [
+            Finding(
+                "link-soft-404", Severity.ERROR,
+                f"link answers but the cited page is gone: {url}{_why(result)}",
+                fix=_archive_fix(result), field="URL",
+            )
+        ]
+    if status is LinkStatus.REDIRECTED:
+        target = permanent_target(result) or result.final_url
+        return [
+            Finding(
+                "link-redirected", Severity.INFO, f"link has moved permanently: {url} -> {target}",
+                fix=f"cite the new address: {target}" if target else None, field="URL",
+            )
+        ]
+    if status is LinkStatus.BLOCKED:
+        return [
+            Finding(
+                "link-blocked", Severity.INFO,
+                f"the site refused the checker, so the link could not be verified: {url}"
+                f"{_why(result)}",
+                fix=_archive_fix(result), field="URL",
+            )
+        ]
+    if status is LinkStatus.INVALID:
+        return [
+            Finding("link-invalid", Severity.WARNING, f"malformed URL: {url}{_why(result)}",
+                    field="URL")
+        ]
+    if status is LinkStatus.NETWORK_ERROR and (result.detail or "").startswith("TLS:"):
+        # A bad certificate is no proof the page is gone, but readers hit the same wall.
+        return [
+            Finding(
+                "link-tls", Severity.WARNING,
+                f"the site's certificate is not valid: {url}{_why(result)}",
+                fix=_archive_fix(result), field="URL",
+            )
+        ]
+    code = {
+        LinkStatus.TIMEOUT: "link-timeout",
+        LinkStatus.SERVER_ERROR: "link-server-error",
+        LinkStatus.NETWORK_ERROR: "link-network-error",
+    }[status]
+    return [
+        Finding(
+            code, Severity.INFO, f"link could not be verified (inconclusive): {url}{_why(result)}",
+            field="URL",
+        )
+    ]

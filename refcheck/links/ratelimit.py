@@ -1,0 +1,192 @@
+"""Per-host politeness: concurrency, minimum interval, and backing off when told to.
+
+Every request refcheck sends to a host passes through :meth:`HostLimiter.slot`.
+A host gets at most ``concurrency`` requests at once, request starts at least
+``interval`` seconds apart, and nothing at all while it is backed off (after a 429 or
+503 with ``Retry-After``, or a ``RateLimit`` header saying the quota is spent).
+
+The limits adapt to what the host says. A ``RateLimit-Policy: 10;w=1`` (IETF draft) or
+``X-RateLimit-Limit``/``X-RateLimit-Interval`` pair (Crossref's spelling) widens the
+interval so refcheck stays under the quota; a 429 without such headers halves the
+host's pace and drops it to one request at a time. Limits only ever get stricter
+within a run: a host that complained once is not tested again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+# A host that asks for a longer pause than this is not waited for: the link is
+# reported as blocked instead of stalling the whole run.
+MAX_RETRY_AFTER = 60.0
+# Halving the pace on every 429 stops here: a host that always says 429 is blocking
+# refcheck, not pacing it, and must not slow the run to a crawl.
+MAX_ADAPTIVE_INTERVAL = 2.0
+
+
+@dataclass
+class _HostState:
+    concurrency: int
+    interval: float
+    in_flight: int = 0
+    next_start: float = 0.0
+    backoff_until: float = 0.0
+    throttled: int = 0  # 429s received from this host
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        seconds = float(value)
+        return max(0.0, seconds)
+    except ValueError:
+        pass
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$")
+
+
+def _seconds(text: str) -> float | None:
+    match = _DURATION.match(text)
+    if not match:
+        return None
+    number = float(match.group(1))
+    unit = match.group(2)
+    return number / 1000 if unit == "ms" else number * (60 if unit == "m" else 1)
+
+
+def advertised_interval(headers: Mapping[str, str]) -> float | None:
+    """The minimum spacing between requests that a host's rate-limit headers imply."""
+    policy = headers.get("RateLimit-Policy") or headers.get("X-RateLimit-Policy")
+    if policy:
+        # "10;w=1" or "10;w=1, 1000;w=3600": the strictest policy wins.
+        best: float | None = None
+        for item in policy.split(","):
+            parts = [p.strip() for p in item.split(";")]
+            try:
+                quota = float(parts[0])
+            except ValueError:
+                continue
+            window = next(
+                (_seconds(p[2:]) for p in parts[1:] if p.startswith("w=")), None
+            )
+            if quota > 0 and window:
+                spacing = window / quota
+                best = spacing if best is None else max(best, spacing)
+        if best is not None:
+            return best
+    limit = headers.get("X-RateLimit-Limit")
+    interval = headers.get("X-RateLimit-Interval")
+    if limit and interval:
+        window = _seconds(interval)
+        try:
+            quota = float(limit.split(",")[0])
+        except ValueError:
+            return None
+        if window and quota > 0:
+            return window / quota
+    return None
+
+
+class HostLimiter:
+    """Per-host concurrency and pacing shared by every worker thread."""
+
+    def __init__(
+        self,
+        *,
+        concurrency: int = 2,
+        interval: float = 0.0,
+        per_host: Mapping[str, tuple[int, float]] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError("per-host concurrency must be at least 1")
+        if interval < 0:
+            raise ValueError("per-host interval cannot be negative")
+        self._default = (concurrency, interval)
+        self._per_host = dict(per_host or {})
+        self._hosts: dict[str, _HostState] = {}
+        self._cond = threading.Condition()
+        self._clock = clock
+        self._sleep = sleep
+
+    def _state(self, host: str) -> _HostState:
+        state = self._hosts.get(host)
+        if state is None:
+            concurrency, interval = self._per_host.get(host, self._default)
+            state = self._hosts[host] = _HostState(concurrency, interval)
+        return state
+
+    @contextlib.contextmanager
+    def slot(self, host: str) -> Iterator[None]:
+        """Hold one of ``host``'s request slots, honouring its pace and back-off."""
+        with self._cond:
+            state = self._state(host)
+            while True:
+                now = self._clock()
+                ready_at = max(state.next_start, state.backoff_until)
+                if state.in_flight < state.concurrency and ready_at <= now:
+                    break
+                timeout = ready_at - now if ready_at > now else None
+                self._cond.wait(timeout)
+            state.in_flight += 1
+            # Reserve the next start time now so concurrent waiters space out.
+            state.next_start = now + state.interval
+        try:
+            yield
+        finally:
+            with self._cond:
+                state.in_flight -= 1
+                self._cond.notify_all()
+
+    def observe(self, host: str, status: int, headers: Mapping[str, str]) -> float | None:
+        """Learn from a response; returns the pause the host asked for, if any."""
+        pause: float | None = None
+        with self._cond:
+            state = self._state(host)
+            spacing = advertised_interval(headers)
+            if spacing is not None:
+                # 10% margin: requests leave together but arrive with jitter.
+                state.interval = max(state.interval, spacing * 1.1)
+            remaining = headers.get("RateLimit-Remaining") or headers.get("X-RateLimit-Remaining")
+            reset = headers.get("RateLimit-Reset") or headers.get("X-RateLimit-Reset")
+            if remaining is not None and reset is not None and remaining.strip() == "0":
+                wait = _seconds(reset)
+                # X-RateLimit-Reset is often an epoch time; only small deltas are waits.
+                if wait is not None and wait <= MAX_RETRY_AFTER:
+                    state.backoff_until = max(state.backoff_until, self._clock() + wait)
+            if status in (429, 503):
+                pause = parse_retry_after(headers.get("Retry-After"))
+                if status == 429:
+                    state.throttled += 1
+                    if spacing is None:
+                        # Told "too many" without numbers: halve the pace, one at a time.
+                        state.interval = min(max(state.interval * 2, 0.25), MAX_ADAPTIVE_INTERVAL)
+                        state.concurrency = 1
+                if pause is not None and pause <= MAX_RETRY_AFTER:
+                    state.backoff_until = max(state.backoff_until, self._clock() + pause)
+            self._cond.notify_all()
+        return pause
+
+    def throttled(self) -> dict[str, int]:
+        """429s received per host (for reports and benchmarks)."""
+        with self._cond:
+            return {h: s.throttled for h, s in self._hosts.items() if s.throttled}
