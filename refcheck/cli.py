@@ -66,7 +66,26 @@ def _parse_severity(_ctx: click.Context, _param: click.Parameter, value: str) ->
 FORMAT_CHOICES = [f.value for f in InputFormat]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _UserError(click.ClickException):
+    """A RefcheckError shown as one line, with exit status 2."""
+
+    exit_code = ExitStatus.ERROR
+
+    def show(self, file: object = None) -> None:
+        _fail(self.message)
+
+
+class _Group(click.Group):
+    """Turns refcheck's own errors into one-line messages, never tracebacks."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except RefcheckError as exc:
+            raise _UserError(str(exc)) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="refcheck")
 @click.option(
     "--config",
@@ -497,23 +516,6 @@ def _configure_logging(verbose: int) -> None:
         )
 
 
-def run(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI and return its exit status instead of exiting (for embedding)."""
-    try:
-        main.main(args=list(argv) if argv is not None else None, standalone_mode=False)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    except click.ClickException as exc:
-        exc.show()
-        return ExitStatus.ERROR  # usage and input errors alike: 2
-    except click.Abort:
-        return ExitStatus.INTERRUPTED
-    except RefcheckError as exc:
-        _fail(str(exc))
-        return ExitStatus.ERROR
-    return ExitStatus.OK
-
-
 def entry_point() -> None:
     """The ``refcheck`` console script."""
-    sys.exit(run())
+    main()

@@ -22,6 +22,7 @@ from refcheck.model import (
     Reference,
     ReferenceReport,
     Resolution,
+    ReferenceType,
     ResolutionStatus,
     Severity,
 )
@@ -38,7 +39,11 @@ def reference_findings(
 ) -> list[Finding]:
     """Every finding about one reference, in a stable order."""
     findings: list[Finding] = []
-    if not (reference.title or reference.container_title or reference.urls or reference.doi):
+    recognised = (
+        reference.title or reference.container_title or reference.urls or reference.doi
+    )
+    # A personal communication is a name and a date by nature: nothing is missing.
+    if not recognised and reference.type is not ReferenceType.PERSONAL_COMMUNICATION:
         findings.append(
             Finding(
                 code="unparsed-reference",

@@ -238,12 +238,17 @@ class Checker:
             source=source,
             as_of=opts.today,
             references=final,
-            notices=tuple(self._notices(resolutions, link_results)),
+            notices=tuple(self._notices(extracted, resolutions, link_results)),
         )
 
     def _notices(
-        self, resolutions: Sequence[Resolution], links: dict[str, LinkResult]
+        self,
+        extracted: Sequence[ExtractedReference],
+        resolutions: Sequence[Resolution],
+        links: dict[str, LinkResult],
     ) -> Iterator[ServiceNotice]:
+        if not extracted:
+            yield ServiceNotice("extract", "no references found in this document")
         errors = [r for r in resolutions if r.status is ResolutionStatus.ERROR]
         if errors:
             yield ServiceNotice(

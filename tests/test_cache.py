@@ -66,9 +66,11 @@ def test_corrupt_file_is_set_aside(tmp_path: Path) -> None:
 def test_values_are_json_not_pickles(tmp_path: Path) -> None:
     cache = SQLiteCache(tmp_path)
     cache.put("ns", "k", {"a": 1})
-    raw = sqlite3.connect(tmp_path / SQLiteCache.FILENAME).execute(
-        "SELECT value FROM answers"
-    ).fetchone()[0]
+    raw = (
+        sqlite3.connect(tmp_path / SQLiteCache.FILENAME)
+        .execute("SELECT value FROM answers")
+        .fetchone()[0]
+    )
     assert raw == '{"a":1}'
 
 

@@ -13,8 +13,13 @@ THREE_YEARS = Duration.parse("3y")
 
 
 def web(accessed: PartialDate | None = None, **kw: object) -> Reference:
-    return Reference(type=ReferenceType.WEBPAGE, title="A page",
-                     urls=("http://example.org/a",), accessed=accessed, **kw)  # type: ignore[arg-type]
+    return Reference(
+        type=ReferenceType.WEBPAGE,
+        title="A page",
+        urls=("http://example.org/a",),
+        accessed=accessed,
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 def codes(ref: Reference, as_of: dt.date = AS_OF, stale: Duration = THREE_YEARS) -> list[str]:
@@ -70,8 +75,9 @@ def test_access_before_publication() -> None:
 
 def test_missing_access_date_only_for_web_references_without_doi() -> None:
     assert codes(web()) == ["missing-access-date"]
-    with_doi = Reference(type=ReferenceType.ARTICLE_JOURNAL, title="x",
-                         urls=("https://example.org/x",), doi="10.1/x")
+    with_doi = Reference(
+        type=ReferenceType.ARTICLE_JOURNAL, title="x", urls=("https://example.org/x",), doi="10.1/x"
+    )
     assert codes(with_doi) == []
     journal_no_url = Reference(type=ReferenceType.ARTICLE_JOURNAL, title="x")
     assert codes(journal_no_url) == []
