@@ -158,6 +158,9 @@ class CrossrefResolver(Resolver):
             if self._down:
                 raise _Unavailable(self._down)
             self.pacer.acquire()
+            if self._down:  # marked down while this thread waited for its turn
+                self.pacer.release()
+                raise _Unavailable(self._down)
             self._last.meta = None
             with self._lock:
                 self.stats["requests"] += 1

@@ -64,6 +64,14 @@ _NOTICE = re.compile(
     r"response|re|comment on|comments on|commentary on|a comment on|letter to the editor|"
     r"review of|decision letter|review for|addendum|publisher s note)\b"
 )
+_PREPRINT_WORDS = re.compile(
+    r"preprint|rxiv|arxiv|ssrn|research square|preprints\.org|osf\.io|zenodo|"
+    r"techrxiv|authorea|posted|10\.1101/|10\.21203/|10\.31219/|10\.20944/"
+)
+_CONFERENCE_WORDS = re.compile(
+    r"\b(?:proc|proceedings|conference|conf|congress|symposium|workshop|meeting|colloquium|"
+    r"summit|convention|lecture notes)\b"
+)
 _RETRACTED_PREFIX = re.compile(r"^(?:retracted|withdrawn)\s*[:\-]\s*", re.IGNORECASE)
 
 
@@ -328,10 +336,18 @@ def _type_problem(cited: _Cited, work: RegisteredWork) -> str | None:
         return "it is the whole book, but a chapter is cited"
     if ref_type == ReferenceType.ARTICLE_JOURNAL and kind == "proceedings-article":
         return "it is the conference version, but a journal article is cited"
-    if ref_type == ReferenceType.ARTICLE_JOURNAL and kind == "posted-content" and (
-        cited.reference.container_title or cited.reference.volume
+    if kind == "posted-content" and ref_type != ReferenceType.ARTICLE and not _PREPRINT_WORDS.search(
+        cited.raw_fold
     ):
-        return "it is a preprint, but a journal article is cited"
+        # A preprint and its journal version share title, authors and often the year;
+        # only a reference that says it cites a preprint may be matched to one.
+        return "it is a preprint, but the reference does not cite a preprint"
+    if kind == "proceedings-article" and ref_type != ReferenceType.PAPER_CONFERENCE and not (
+        _CONFERENCE_WORDS.search(cited.raw_fold)
+    ):
+        # The conference version of a journal article: same title and authors, a year
+        # earlier. Only a reference that names a meeting may be matched to it.
+        return "it is a conference paper, but the reference does not cite a meeting"
     if ref_type == ReferenceType.PAPER_CONFERENCE and kind == "journal-article":
         return "it is the journal version, but a conference paper is cited"
     if ref_type == ReferenceType.BOOK and kind in {"book-chapter", "book-section"}:
