@@ -20,6 +20,7 @@ from refcheck.cache import Cache, MemoryCache, NullCache, SQLiteCache, default_c
 from refcheck.config import HostLimit
 from refcheck.extract import extract_references, load_document
 from refcheck.extract.interface import Document, InputFormat
+from refcheck.fetch import fetch_document, is_url
 from refcheck.findings import apply_overrides, duplicate_findings, reference_findings
 from refcheck.freshness import DEFAULT_STALE_AFTER, Duration
 from refcheck.links.interface import LinkChecker, LinkRequest
@@ -267,7 +268,21 @@ class Checker:
     def check_paths(self, paths: Iterable[str]) -> Iterator[ArticleReport]:
         """Load and check each path (``-`` is stdin) as its own article."""
         for path in paths:
-            yield self.check_document(load_document(path))
+            yield self.check_document(self.load(path))
+
+    def load(self, source: str) -> Document:
+        """Read a path, ``-`` (stdin) or an http(s) URL into a Document."""
+        if is_url(source):
+            opts = self.options
+            return fetch_document(
+                source,
+                cache=self.cache,
+                allow_private=opts.allow_private,
+                timeout=opts.timeout,
+                user_agent=USER_AGENT,
+                refresh=opts.refresh,
+            )
+        return load_document(source)
 
 
 def _first_match(patterns: Sequence[re.Pattern[str]], text: str) -> str | None:
@@ -299,7 +314,7 @@ def check_article(
     ...                        CheckOptions(crossref=False, links=False))  # doctest: +SKIP
     """
     checker = Checker(options, **services)  # type: ignore[arg-type]
-    document = source if isinstance(source, Document) else load_document(str(source))
+    document = source if isinstance(source, Document) else checker.load(str(source))
     return checker.check_document(document)
 
 
