@@ -63,14 +63,18 @@ class CslJsonReader(Reader):
         """One reference per item, with the line of its opening brace."""
         text = decode_text(document)
         out = []
+        # Count lines incrementally: counting from the start for every item is
+        # quadratic, and exports with thousands of items are common.
+        line, counted = 1, 0
         for index, (offset, item) in enumerate(_items_with_offsets(text, document.label), start=1):
+            line += text.count("\n", counted, offset)
+            counted = offset
             if not isinstance(item, dict):
                 raise ExtractError(
                     f"{document.label}: not CSL-JSON (item {index} is not an object)"
                 )
             fields: JSON = dict(item)
             url = fields.get("URL")
-            line = text.count("\n", 0, offset) + 1
             column = offset - (text.rfind("\n", 0, offset) + 1) + 1
             out.append(
                 ExtractedReference(

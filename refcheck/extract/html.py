@@ -25,7 +25,13 @@ from refcheck.extract.blocks import (
     select_references,
 )
 from refcheck.extract.interface import Document, ExtractError, InputFormat, Reader
-from refcheck.extract.textutil import decode_text, normalise, sniff_bom
+from refcheck.extract.textutil import (
+    decode_text,
+    normalise,
+    sniff_bom,
+    split_lines,
+    tag_columns,
+)
 from refcheck.model import ExtractedReference
 
 _DROP = {
@@ -200,8 +206,9 @@ def _text_and_urls(element: Any, base: str | None) -> tuple[str, tuple[str, ...]
 
 
 class _Walker:
-    def __init__(self, base: str | None) -> None:
+    def __init__(self, base: str | None, columns: dict[object, int]) -> None:
         self.base = base
+        self.columns = columns
         self.blocks: list[Block] = []
         self.next_list = 0
 
@@ -209,7 +216,7 @@ class _Walker:
         text, urls = _text_and_urls(element, self.base)
         if not text:
             return None
-        line = SourceLine(element.sourceline or 1, 1, text)
+        line = SourceLine(element.sourceline or 1, self.columns.get(element, 1), text)
         block = Block(kind, [line], text=text, urls=urls, **kwargs)
         self.blocks.append(block)
         return block
@@ -322,8 +329,9 @@ class HtmlReader(Reader):
         from lxml import etree
 
         text = _decode(document)
-        # The XML declaration of XHTML pages makes lxml refuse str input.
-        text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+        # The XML declaration of XHTML pages makes lxml refuse str input; blank it
+        # out rather than delete it, so that line and column numbers do not move.
+        text = re.sub(r"<\?xml[^>]*\?>", lambda m: " " * len(m.group()), text, count=1)
         parser = lxml.html.HTMLParser(
             recover=True, no_network=True, remove_comments=True, remove_pis=True
         )
@@ -331,12 +339,13 @@ class HtmlReader(Reader):
             root = lxml.html.document_fromstring(text, parser=parser)
         except (etree.ParserError, ValueError) as exc:
             raise ExtractError(f"{document.label}: not readable as HTML ({exc})") from None
+        columns = tag_columns(root, split_lines(text))
         _clean(root)
         base = document.source if re.match(r"https?://", document.source) else None
         base_tag = root.find(".//base[@href]")
         if base_tag is not None:
             base = urljoin(base or "", str(base_tag.get("href")))
         body = root.find("body")
-        walker = _Walker(base)
+        walker = _Walker(base, columns)
         walker.walk(body if body is not None else root)
         return select_references(walker.blocks)

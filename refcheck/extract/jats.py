@@ -26,7 +26,7 @@ from refcheck.extract.csl import (
     parse_date,
 )
 from refcheck.extract.interface import Document, ExtractError, InputFormat, Reader
-from refcheck.extract.textutil import decode_text, normalise
+from refcheck.extract.textutil import decode_text, normalise, split_lines, tag_columns
 from refcheck.model import ExtractedReference
 
 _XLINK = "{http://www.w3.org/1999/xlink}href"
@@ -256,6 +256,7 @@ class JatsReader(Reader):
             raise ExtractError(
                 f"{document.label}: not well-formed XML (line {line}: {message})"
             ) from None
+        columns = tag_columns(root, split_lines(text))
         out: list[ExtractedReference] = []
         for ref in root.iter():
             if _local(ref.tag) != "ref":
@@ -279,7 +280,7 @@ class JatsReader(Reader):
                 ExtractedReference(
                     raw=raw,
                     line=ref.sourceline if isinstance(ref.sourceline, int) else 1,
-                    column=1,
+                    column=columns.get(ref, 1),
                     label=label,
                     urls=tuple(_links(citation)),
                     fields=fields,

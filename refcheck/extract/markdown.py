@@ -149,7 +149,8 @@ class _Builder:
             elif kind in ("bullet_list_open", "ordered_list_open"):
                 lists.append(self.new_list())
             elif kind in ("bullet_list_close", "ordered_list_close"):
-                lists.pop()
+                if lists:  # the footnote plugin can close lists it opened elsewhere
+                    lists.pop()
             elif kind == "list_item_open":
                 label = token.info or None
                 item = Block(BlockKind.ITEM, [], label=label, list_id=lists[-1] if lists else None)

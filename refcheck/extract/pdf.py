@@ -18,6 +18,7 @@ from io import BytesIO
 from refcheck.extract.blocks import select_references
 from refcheck.extract.interface import Document, ExtractError, InputFormat, Reader
 from refcheck.extract.text import scan_blocks
+from refcheck.extract.textutil import quiet
 from refcheck.model import ExtractedReference
 
 MAX_PAGES = 2000
@@ -68,7 +69,8 @@ class PdfReader(Reader):
 
     def extract(self, document: Document) -> list[ExtractedReference]:
         """References from the extracted text, with their line in that text."""
-        texts = _page_texts(document)
+        with quiet("pypdf"):
+            texts = _page_texts(document)
         if not any(text.strip() for text in texts):
             raise ExtractError(
                 f"{document.label}: PDF has no text layer (a scan? run OCR on it first)"

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
+import logging
 import re
+import warnings
+from collections.abc import Iterator
 
 from refcheck.extract.interface import Document, ExtractError
 
@@ -175,3 +179,55 @@ def looks_like_reference(text: str) -> bool:
 def has_year_or_link(text: str) -> bool:
     """True when the text has a year or a URL/DOI: what a finished reference carries."""
     return _YEAR.search(text) is not None or _URL.search(text) is not None
+
+
+@contextlib.contextmanager
+def quiet(*loggers: str) -> Iterator[None]:
+    """Silence libraries that log or warn about the input they are given.
+
+    pypdf and bibtexparser report damaged input on the root logging handler; the
+    reader turns what matters into an ``ExtractError`` instead, so the user does not
+    see both a library's log lines and refcheck's message.
+    """
+    saved = []
+    for name in loggers:
+        logger = logging.getLogger(name)
+        saved.append((logger, logger.level))
+        logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        for logger, level in saved:
+            logger.setLevel(level)
+
+
+def tag_columns(root: object, lines: list[str]) -> dict[object, int]:
+    """The 1-based column of each lxml element's start tag in the source.
+
+    lxml (libxml2) records only the line of an element. Elements come in source
+    order, so for each line a cursor finds their start tags ("<li") one after another;
+    an element the parser invented (``<tbody>``, ``<html>``) is not found and gets
+    column 1 without moving the cursor.
+    """
+    columns: dict[object, int] = {}
+    cursor: dict[int, int] = {}
+    for element in root.iter():  # type: ignore[attr-defined]
+        tag = element.tag
+        line = element.sourceline
+        if not isinstance(tag, str) or not isinstance(line, int) or not 0 < line <= len(lines):
+            continue
+        name = tag.rsplit("}", 1)[-1]
+        source = lines[line - 1]
+        start = cursor.get(line, 0)
+        found = -1
+        for match in re.finditer(
+            r"<(?:[\w.-]+:)?" + re.escape(name) + r"(?=[\s/>])", source[start:], re.I
+        ):
+            found = start + match.start()
+            break
+        if found >= 0:
+            columns[element] = found + 1
+            cursor[line] = found + 1
+    return columns

@@ -165,7 +165,19 @@ def test_html_line_numbers_come_from_the_source() -> None:
     refs = _refs("html/mayo-style-article.html")
     source = (FORMATS / "html/mayo-style-article.html").read_text().split("\n")
     for ref in refs:
-        assert source[ref.line - 1].lstrip().startswith("<li>")
+        assert source[ref.line - 1][ref.column - 1 :].startswith("<li>")
+
+
+def test_html_columns_tell_apart_items_on_one_line() -> None:
+    html = (
+        "<html><body><h2>References</h2><ol><li>Smith J. Things. J T. 2001;3:4.</li>"
+        "<li>Jones K. Stuff. J S. 2003;5:6.</li></ol></body></html>"
+    )
+    refs = extract_references(doc(html, "min.html"))
+    assert [(r.line, html[r.column - 1 : r.column + 9]) for r in refs] == [
+        (1, "<li>Smith "),
+        (1, "<li>Jones "),
+    ]
 
 
 # ------------------------------------------------------------------------- Markdown
