@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 from urllib.parse import urlparse
 
 from refcheck.extract.interface import Document, InputFormat
-from refcheck.extract.textutil import looks_binary, sniff_bom
+from refcheck.extract.textutil import looks_binary, sniff_bom, sniff_utf16
 
 _MEDIA_TYPES: dict[str, InputFormat] = {
     "text/html": InputFormat.HTML,
@@ -71,6 +71,9 @@ def _head_text(data: bytes) -> str:
     if bom is not None:
         encoding, size = bom
         return data[size : size + 65536].decode(encoding, errors="replace")
+    utf16 = sniff_utf16(data) if b"\x00" in data[:65536] else None
+    if utf16 is not None:
+        return data[:65536].decode(utf16, errors="replace")
     return data[:65536].decode("utf-8", errors="replace")
 
 

@@ -33,9 +33,35 @@ def sniff_bom(data: bytes) -> tuple[str, int] | None:
     return None
 
 
+def sniff_utf16(data: bytes) -> str | None:
+    """ "utf-16-le"/"utf-16-be" for UTF-16 text saved without a BOM, else ``None``.
+
+    Text in Latin script stored as UTF-16 has a NUL in every other byte, always on
+    the same side; binary files do not look like that (the same test ``file`` uses).
+    """
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 4:
+        return None
+    pairs = len(sample) // 2
+    even = sample[0::2].count(0) / pairs
+    odd = sample[1::2].count(0) / pairs
+    encoding = "utf-16-le" if odd > 0.7 and even < 0.05 else None
+    if even > 0.7 and odd < 0.05:
+        encoding = "utf-16-be"
+    if encoding is None:
+        return None
+    try:
+        data[: len(data) - len(data) % 2].decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return encoding
+
+
 def looks_binary(data: bytes) -> bool:
-    """True when the bytes hold NULs and no BOM explains them (UTF-16/32 text has NULs)."""
-    return sniff_bom(data) is None and b"\x00" in data[:65536]
+    """True when the bytes hold NULs that no BOM or UTF-16 layout explains."""
+    return sniff_bom(data) is None and b"\x00" in data[:65536] and sniff_utf16(data) is None
 
 
 def decode_text(document: Document) -> str:
@@ -68,6 +94,9 @@ def decode_text(document: Document) -> str:
                 f"{document.label}: not valid {encoding.upper()} text "
                 f"(byte 0x{data[size + exc.start]:02x} at offset {size + exc.start})"
             ) from None
+    utf16 = sniff_utf16(data) if b"\x00" in data[:65536] else None
+    if utf16 is not None:
+        return data.decode(utf16)
     if looks_binary(data):
         raise ExtractError(f"{document.label}: binary file (not a text document)")
     try:

@@ -93,8 +93,18 @@ def test_unreadable_file(tmp_path: Path) -> None:
         codecs.BOM_UTF16_LE + REF.encode("utf-16-le"),
         codecs.BOM_UTF16_BE + REF.encode("utf-16-be"),
         REF.encode("utf-16"),  # Python writes its native BOM
+        REF.encode("utf-16-le"),  # no BOM: Windows tools sometimes save this
+        REF.encode("utf-16-be"),
     ],
-    ids=["utf8", "utf8-bom", "utf16le", "utf16be", "utf16-native"],
+    ids=[
+        "utf8",
+        "utf8-bom",
+        "utf16le",
+        "utf16be",
+        "utf16-native",
+        "utf16le-nobom",
+        "utf16be-nobom",
+    ],
 )
 def test_unicode_encodings_are_read(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "refs.txt"
