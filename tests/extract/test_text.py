@@ -206,3 +206,48 @@ def test_reference_score_separates_references_from_prose() -> None:
     assert reference_score("Hensley JG. Leg cramps. J Midwifery. 2009;54:211.") >= 3
     assert reference_score("Stay hydrated. Keeping your muscles hydrated helps.") == 0
     assert reference_score("On Oct. 12, 2010 we went to the beach.") < 2
+
+
+def test_trailing_reference_paragraphs_without_heading() -> None:
+    text = (
+        "Remote work is here to stay, the data suggest.\n\n"
+        "Economists have argued about it for years. In 2021 a survey changed the debate.\n\n"
+        "Barrero, J. M., Bloom, N., & Davis, S. J. (2021). Why working from home will "
+        "stick. NBER Working Paper 28731.\n\n"
+        "Bloom, N., Liang, J., Roberts, J., & Ying, Z. J. (2015). Does working from home "
+        "work? The Quarterly Journal of Economics, 130(1), 165–218.\n\n"
+        "Gibbs, M., Mengel, F., & Siemroth, C. (2023). Work from home and productivity. "
+        "Journal of Political Economy Microeconomics, 1(1), 7–41.\n"
+    )
+    refs = extract_references(doc(text))
+    assert [(r.line, r.raw.split(",")[0]) for r in refs] == [
+        (5, "Barrero"),
+        (7, "Bloom"),
+        (9, "Gibbs"),
+    ]
+
+
+def test_a_related_links_list_with_dates_is_not_a_reference_list() -> None:
+    text = (
+        "City council approves new bike lanes\n\n"
+        "The council voted 7-2 on Tuesday to add 12 miles of protected lanes by 2026.\n\n"
+        "Related coverage:\n"
+        "- Bike lane pilot results released (March 2024)\n"
+        "- Mayor proposes transport budget, 2025\n"
+        "- Residents divided on parking changes\n"
+    )
+    assert extract_references(doc(text)) == []
+
+
+def test_notes_and_references_sections_are_both_read() -> None:
+    text = (
+        "Essay body that cites things.[1]\n\n"
+        "Notes\n"
+        "1. On this point see Smith (2001), 23.\n"
+        "2. Ibid., 45.\n\n"
+        "References\n"
+        "Smith, J. (2001). The Book of Things. Oxford University Press.\n"
+        "Jones, K. (2003). Stuff and more stuff. Journal of Stuff, 5(2), 6–9.\n"
+    )
+    refs = extract_references(doc(text))
+    assert [(r.line, r.label) for r in refs] == [(4, "1"), (5, "2"), (8, None), (9, None)]
