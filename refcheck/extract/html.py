@@ -88,7 +88,8 @@ _PARAGRAPHS = {"p", "dd", "dt", "blockquote", "figcaption", "address", "pre"}
 # A class, id or role that marks a reference-list container.
 _CONTAINER = re.compile(
     r"(?:^|[-_\s])(?:references?|reflist|refs|bibliography|footnotes|endnotes|"
-    r"citations|works-cited|ref-list|csl-bib-body|doc-bibliography|doc-endnotes)(?:$|[-_\s])",
+    r"citations|works-cited|ref-list|csl-bib-body|doc-bibliography|doc-endnotes|"
+    r"doc-footnote|footnote)(?:$|[-_\s])",
     re.I,
 )
 _LIST_ITEM_CLASS = re.compile(r"(?:^|\s)(?:csl-entry|ref-entry|citation)(?:$|\s)", re.I)
@@ -191,7 +192,8 @@ def _text_and_urls(element: Any, base: str | None) -> tuple[str, tuple[str, ...]
             href = (node.get("href") or "").strip()
             if href and not href.startswith(("#", "javascript:", "mailto:")):
                 absolute = urljoin(base, href) if base else href
-                if absolute not in urls:
+                # A relative link in a saved file points nowhere checkable: leave it.
+                if re.match(r"https?://", absolute, re.I) and absolute not in urls:
                     urls.append(absolute)
         for child in node:
             if isinstance(child.tag, str):

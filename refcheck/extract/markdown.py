@@ -46,7 +46,8 @@ def _render_inline(token: Any) -> tuple[list[str], list[list[str]]]:
             urls.append([])
         elif kind == "link_open":
             href = str(child.attrs.get("href") or "")
-            if href and not href.startswith("#") and href not in urls[-1]:
+            # Only absolute web links can be checked; "#anchors" and "docs/x.md" cannot.
+            if re.match(r"https?://", href, re.I) and href not in urls[-1]:
                 urls[-1].append(href)
         elif kind == "image":
             lines[-1] += child.content
