@@ -50,20 +50,22 @@ def load_baseline(path: Path) -> frozenset[str]:
         ) from None
 
 
+def filter_article(article: ArticleReport, baseline: frozenset[str]) -> ArticleReport:
+    """The article without the findings the baseline already holds."""
+    refs = tuple(
+        replace(
+            ref,
+            findings=tuple(
+                f
+                for f in ref.findings
+                if fingerprint(article.source, ref.raw, f.code) not in baseline
+            ),
+        )
+        for ref in article.references
+    )
+    return replace(article, references=refs)
+
+
 def apply_baseline(report: RunReport, baseline: frozenset[str]) -> RunReport:
     """The report without the findings the baseline already holds."""
-    articles = []
-    for article in report.articles:
-        refs = tuple(
-            replace(
-                ref,
-                findings=tuple(
-                    f
-                    for f in ref.findings
-                    if fingerprint(article.source, ref.raw, f.code) not in baseline
-                ),
-            )
-            for ref in article.references
-        )
-        articles.append(ArticleReport(article.source, article.as_of, refs, article.notices))
-    return replace(report, articles=tuple(articles))
+    return replace(report, articles=tuple(filter_article(a, baseline) for a in report.articles))

@@ -18,13 +18,13 @@ from pathlib import Path
 import click
 
 from refcheck import __version__
-from refcheck.baseline import apply_baseline, load_baseline
+from refcheck.baseline import filter_article, load_baseline
 from refcheck.config import FileSettings
 from refcheck.errors import RefcheckError, UsageError
 from refcheck.extract.interface import InputFormat
 from refcheck.freshness import DEFAULT_STALE_AFTER, Duration
-from refcheck.model import ArticleReport, RunReport, Severity
-from refcheck.output import write_atomic
+from refcheck.model import Severity
+from refcheck.output import ReportSink, write_atomic
 
 
 class ExitStatus(enum.IntEnum):
@@ -256,8 +256,7 @@ def check(
     verbose: int,
 ) -> None:
     """Check the references of each SOURCE (a file, a directory, or - for stdin)."""
-    from refcheck.pipeline import Checker, CheckOptions, run_report
-    from refcheck.render import render
+    from refcheck.pipeline import Checker, CheckOptions
 
     settings: FileSettings = ctx.obj or FileSettings()
     if cache_dir is not None and no_cache:
@@ -289,45 +288,66 @@ def check(
     progress = None if quiet or not sys.stderr.isatty() else TerminalProgress()
     checker = Checker(options, progress=progress)
     _interrupt_on_sigterm()
-    articles: list[ArticleReport] = []
-    input_errors = 0
+    use_color = (
+        color if color is not None else (sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    )
+    sinks: list[ReportSink] = []
+    try:
+        for target_fmt, path in targets:
+            sinks.append(
+                ReportSink(
+                    target_fmt,
+                    None if path is None else Path(path),
+                    color=use_color and path is None and target_fmt == "text",
+                    tool_version=__version__,
+                    stdout=lambda text: click.echo(text, nl=False),
+                )
+            )
+    except RefcheckError:
+        for sink in sinks:
+            sink.abort()
+        raise
+    checked = input_errors = 0
+    failing = False
     try:
         for source in _expand_sources(sources):
             try:
-                articles.append(checker.check_paths([source]).__next__())
+                article = checker.check_document(checker.load(source))
             except RefcheckError as exc:
                 # One unreadable file must not lose the others' results.
                 _fail(str(exc))
                 input_errors += 1
-    except KeyboardInterrupt:
+                continue
+            if known is not None:
+                article = filter_article(article, known)
+            failing = failing or any(f.severity >= fail_on for f in article.findings)
+            checked += 1
+            for sink in sinks:
+                sink.add(article)
+        if progress is not None:
+            progress.close()
+        if not checked:
+            raise _NothingChecked
+        for sink in sinks:
+            sink.close()
+    except (KeyboardInterrupt, _NothingChecked) as exc:
+        for sink in sinks:
+            sink.abort()
+        if isinstance(exc, _NothingChecked):
+            sys.exit(ExitStatus.ERROR)
         _fail("interrupted; answers received so far are cached: run again to resume")
         sys.exit(ExitStatus.INTERRUPTED)
-    if not articles:
-        sys.exit(ExitStatus.ERROR)
-
-    if progress is not None:
-        progress.close()
-    report = run_report(articles)
-    if known is not None:
-        report = apply_baseline(report, known)
-    use_color = (
-        color if color is not None else (sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-    )
-    for target_fmt, path in targets:
-        text = render(report, target_fmt, color=use_color and path is None and target_fmt == "text")
-        if path is None:
-            click.echo(text, nl=not text.endswith("\n"))
-        else:
-            write_atomic(Path(path), text)
-    sys.exit(_exit_status(report, fail_on, input_errors))
-
-
-def _exit_status(report: RunReport, fail_on: Severity, input_errors: int) -> ExitStatus:
+    except BaseException:
+        for sink in sinks:
+            sink.abort()
+        raise
     if input_errors:
-        return ExitStatus.ERROR
-    if any(f.severity >= fail_on for f in report.findings):
-        return ExitStatus.FINDINGS
-    return ExitStatus.OK
+        sys.exit(ExitStatus.ERROR)
+    sys.exit(ExitStatus.FINDINGS if failing else ExitStatus.OK)
+
+
+class _NothingChecked(Exception):
+    """Every input failed to load (each already reported on stderr)."""
 
 
 def _output_targets(fmt: str, outputs: Sequence[str]) -> list[tuple[str, str | None]]:
