@@ -197,10 +197,10 @@ def _tls_reason(exc: BaseException) -> str:
 def _chain(exc: BaseException | None) -> list[BaseException]:
     """The exception, its causes and the ``reason`` urllib3 wraps errors in."""
     seen: list[BaseException] = []
-    stack = [exc]
+    stack: list[object] = [exc]
     while stack:
         err = stack.pop()
-        if err is None or any(err is s for s in seen):
+        if not isinstance(err, BaseException) or any(err is s for s in seen):
             continue
         seen.append(err)
         stack.extend([err.__cause__, err.__context__, getattr(err, "reason", None)])
@@ -394,6 +394,7 @@ class HttpLinkChecker(LinkChecker):
                 result = results[url] = self._with_archive(
                     dataclasses.replace(result, detail=f"{result.detail} (DNS works)"),
                     accessed.get(url),
+                    settled=True,
                 )
             if result.status in TTL:
                 self._cache.put(NAMESPACE, url, result.to_json(), ttl=TTL[result.status])
@@ -489,13 +490,16 @@ class HttpLinkChecker(LinkChecker):
 
     # ----------------------------------------------------------------- one URL
 
-    def _with_archive(self, result: LinkResult, accessed: PartialDate | None) -> LinkResult:
+    def _with_archive(
+        self, result: LinkResult, accessed: PartialDate | None, *, settled: bool = False
+    ) -> LinkResult:
         """Add the closest Wayback snapshot to a dead or blocked link."""
         if (
             self._wayback is None
             or result.archive_url is not None
             or result.status not in _ARCHIVE_FOR
-            or (result.detail or "").startswith("DNS:")  # settled later: offline?
+            # "No such host" may yet turn out to mean "offline": decided later.
+            or (not settled and (result.detail or "").startswith("DNS:"))
         ):
             return result
         archived = self._wayback.closest(result.url, accessed)
@@ -515,7 +519,8 @@ class HttpLinkChecker(LinkChecker):
 
     def _is_doi(self, url: str) -> bool:
         parts = urlsplit(url)
-        return (parts.hostname or "").lower() in DOI_HOSTS and parts.path.strip("/").startswith("10.")
+        host = (parts.hostname or "").lower()
+        return host in DOI_HOSTS and parts.path.strip("/").startswith("10.")
 
     def _check_doi(self, job: _Job) -> LinkResult:
         """Ask the DOI handle service whether the DOI exists (no publisher visit)."""

@@ -106,7 +106,11 @@ class ConnectGuard:
 
     def addresses(self, host: str, port: int) -> list[str]:
         """The addresses to try for ``host``; raises when none may be used."""
-        addresses = self.resolver(host.strip("[]"), port)
+        bare = host.strip("[]")
+        try:
+            addresses = [str(ipaddress.ip_address(bare))]  # a literal needs no lookup
+        except ValueError:
+            addresses = self.resolver(bare, port)
         if self.on_resolved is not None:
             self.on_resolved(host)
         if not self.allow_private:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable
 
@@ -189,7 +190,9 @@ def test_no_archive_when_disabled_or_missing(web: WebStandin, make_checker: Buil
     assert check(make_checker(), web.url("/alive")).archive_url is None
 
 
-def test_definitive_verdicts_cached_transient_ones_not(web: WebStandin, make_checker: Build) -> None:
+def test_definitive_verdicts_cached_transient_ones_not(
+    web: WebStandin, make_checker: Build
+) -> None:
     checker = make_checker()
     urls = [web.url("/alive"), web.url("/status/404"), web.url("/status/500")]
     first = checker.check_many([LinkRequest(u) for u in urls])
@@ -211,7 +214,7 @@ def test_per_host_concurrency_and_interval(make_checker: Build) -> None:
         checker = make_checker(per_host_interval=0.15)
         checker.check_many([LinkRequest(site.url(f"/docs/{c}")) for c in "abcd"])
         starts = sorted(s.at for s in site.seen)
-        gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+        gaps = [b - a for a, b in itertools.pairwise(starts)]
         assert min(gaps) >= 0.13
 
 

@@ -33,12 +33,15 @@ so a benchmark can run many "hosts"), port 0. Its built-in paths:
 site), or ``catch_all_body``. ``latency`` delays every answer; ``rate_limit=(n, seconds)`` and
 ``max_concurrent`` answer 429 when exceeded (counted in ``throttled``). Add your own
 paths with :meth:`WebStandin.add`, :meth:`add_page` and :meth:`add_redirect`.
+``tls=(certfile, keyfile)`` serves https.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
+import ssl
 import threading
 import time
 from collections import Counter, deque
@@ -112,6 +115,7 @@ class WebStandin:
         slow_delay: float = 3.0,
         advertise_limits: bool = False,
         catch_all_body: bytes | None = None,
+        tls: tuple[str, str] | None = None,
     ) -> None:
         self.host = host
         self.latency = latency
@@ -133,6 +137,13 @@ class WebStandin:
         self.peak_active = 0  # the most requests this host served at once
         self._server = ThreadingHTTPServer((host, port), self._handler_class())
         self._server.daemon_threads = True
+        self.scheme = "http"
+        if tls is not None:
+            # (certfile, keyfile): serve https, e.g. with a self-signed certificate.
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(*tls)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+            self.scheme = "https"
         self._thread: threading.Thread | None = None
         self._install_defaults()
 
@@ -145,7 +156,7 @@ class WebStandin:
     @property
     def base(self) -> str:
         """``http://host:port``."""
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
 
     def url(self, path: str) -> str:
         """The absolute URL of ``path`` on this server."""
@@ -242,7 +253,10 @@ class WebStandin:
         self.add("/slow", self._slow)
         self.add_page("/challenge", CHALLENGE, 403, {"Server": "cloudflare"})
         # Cloudflare-style: HEAD gets a bare 403, GET a 200 page that is a challenge.
-        self.add("/challenge200", lambda s: Reply(403) if s.method == "HEAD" else Reply(200, CHALLENGE))
+        self.add(
+            "/challenge200",
+            lambda s: Reply(403) if s.method == "HEAD" else Reply(200, CHALLENGE),
+        )
         self.add("/browser-only", self._browser_only)
         self.add("/head405", lambda s: Reply(405) if s.method == "HEAD" else Reply(200, ok))
         self.add("/head404", lambda s: Reply(404) if s.method == "HEAD" else Reply(200, ok))
@@ -337,10 +351,9 @@ class WebStandin:
                 return  # keep test output clean
 
             def handle(self) -> None:
-                try:
+                # The checker closing early is what it should do: not an error.
+                with contextlib.suppress(ConnectionResetError, BrokenPipeError, ssl.SSLError):
                     super().handle()
-                except (ConnectionResetError, BrokenPipeError):
-                    pass  # the checker closed early: that is what it should do
 
             def _serve(self) -> None:
                 seen = Seen(self.command, self.path, self.headers.get("User-Agent", ""),
@@ -360,10 +373,8 @@ class WebStandin:
                     reply = standin._route(seen)
                     if reply.drop:
                         self.close_connection = True
-                        try:
+                        with contextlib.suppress(OSError):
                             self.connection.shutdown(socket.SHUT_RDWR)
-                        except OSError:
-                            pass
                         return
                     reply.headers.update(standin._limit_headers())
                     self._send(reply)

@@ -1,0 +1,113 @@
+"""Pure functions of the links stage: findings, headers, page comparison."""
+
+from __future__ import annotations
+
+import pytest
+
+from refcheck.links import content
+from refcheck.links.http import _same_but_secure, link_result_from_json, permanent_target
+from refcheck.links.judge import link_findings
+from refcheck.links.ratelimit import HostLimiter, advertised_interval, parse_retry_after
+from refcheck.model import LinkResult, LinkStatus, Redirect, Severity
+from tests.standins.web import CHALLENGE, NOT_FOUND_TEMPLATE, PARKED, page
+
+URL = "http://example.org/a/b"
+
+
+@pytest.mark.parametrize(
+    ("status", "detail", "code", "severity"),
+    [
+        (LinkStatus.BROKEN, "404 Not Found", "link-broken", Severity.ERROR),
+        (LinkStatus.SOFT_404, "a parked domain", "link-soft-404", Severity.ERROR),
+        (LinkStatus.BLOCKED, "403 Forbidden", "link-blocked", Severity.INFO),
+        (LinkStatus.TIMEOUT, "no answer in time", "link-timeout", Severity.INFO),
+        (LinkStatus.SERVER_ERROR, "500", "link-server-error", Severity.INFO),
+        (LinkStatus.NETWORK_ERROR, "connection reset", "link-network-error", Severity.INFO),
+        (LinkStatus.NETWORK_ERROR, "TLS: certificate has expired", "link-tls", Severity.WARNING),
+        (LinkStatus.INVALID, "URL has no host", "link-invalid", Severity.WARNING),
+    ],
+)
+def test_findings(status: LinkStatus, detail: str, code: str, severity: Severity) -> None:
+    [finding] = link_findings(LinkResult(URL, status, detail=detail))
+    assert (finding.code, finding.severity) == (code, severity)
+    assert URL in finding.message and detail in finding.message
+
+
+def test_no_findings_for_live_or_skipped_links() -> None:
+    assert link_findings(LinkResult(URL, LinkStatus.OK)) == []
+    assert link_findings(LinkResult(URL, LinkStatus.SKIPPED, detail="private")) == []
+
+
+def test_broken_link_fix_is_the_archived_copy() -> None:
+    archived = "https://web.archive.org/web/20101012/" + URL
+    [finding] = link_findings(LinkResult(URL, LinkStatus.BROKEN, archive_url=archived))
+    assert finding.fix is not None and archived in finding.fix
+
+
+def test_redirect_fix_is_where_permanent_hops_end() -> None:
+    hops = (Redirect(URL, 301, "https://new.org/b"), Redirect("https://new.org/b", 302,
+                                                              "https://new.org/login"))
+    result = LinkResult(URL, LinkStatus.REDIRECTED, final_url="https://new.org/login",
+                        redirects=hops)
+    assert permanent_target(result) == "https://new.org/b"
+    [finding] = link_findings(result)
+    assert finding.code == "link-redirected" and finding.severity is Severity.INFO
+    assert finding.fix == "cite the new address: https://new.org/b"
+
+
+def test_result_round_trips_through_json() -> None:
+    result = LinkResult(URL, LinkStatus.REDIRECTED, 200, "https://x.org/",
+                        (Redirect(URL, 308, "https://x.org/"),), None, "moved")
+    assert link_result_from_json(result.to_json()) == result
+
+
+def test_scheme_upgrade_alone_is_not_a_move() -> None:
+    assert _same_but_secure("http://example.org/a/b", "https://example.org/a/b")
+    assert _same_but_secure("http://example.org/a", "http://example.org/a/")
+    assert not _same_but_secure("http://example.org/a", "https://www.example.org/a")
+    assert not _same_but_secure("https://example.org/a", "http://example.org/a")
+    assert not _same_but_secure("http://example.org/a", "https://example.org/b")
+
+
+def test_retry_after_forms() -> None:
+    assert parse_retry_after("120") == 120.0
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
+    assert parse_retry_after("soon") is None
+    assert parse_retry_after(None) is None
+
+
+def test_advertised_rate_limits() -> None:
+    assert advertised_interval({"RateLimit-Policy": "10;w=1"}) == pytest.approx(0.1)
+    assert advertised_interval({"RateLimit-Policy": "10;w=1, 100;w=60"}) == pytest.approx(0.6)
+    assert advertised_interval(
+        {"X-RateLimit-Limit": "50", "X-RateLimit-Interval": "1s"}
+    ) == pytest.approx(0.02)
+    assert advertised_interval({}) is None
+
+
+def test_limiter_learns_from_a_429() -> None:
+    now = [100.0]
+    limiter = HostLimiter(concurrency=2, clock=lambda: now[0])
+    assert limiter.observe("h", 429, {"Retry-After": "3"}) == 3.0
+    assert limiter.throttled() == {"h": 1}
+    state = limiter._hosts["h"]
+    assert state.backoff_until == 103.0 and state.concurrency == 1 and state.interval > 0
+
+
+def test_page_heuristics() -> None:
+    assert content.is_challenge(CHALLENGE)
+    assert not content.is_challenge(page("Leg cramps", "Magnesium helps. " * 100))
+    assert content.is_parked(PARKED)
+    assert content.is_error_page(page("404 Not Found"))
+    assert content.is_error_page(page("Page not found | Example"))
+    assert not content.is_error_page(page("Leg cramps in pregnancy"))
+    assert content.looks_like_error_url("https://x.org/errors/404.html")
+    assert not content.looks_like_error_url("https://x.org/articles/4040")
+
+
+def test_same_page_ignores_paths_but_not_content() -> None:
+    a = NOT_FOUND_TEMPLATE.replace(b"</p>", b" /a/b/one</p>")
+    b = NOT_FOUND_TEMPLATE.replace(b"</p>", b" /a/b/9f8e7d</p>")
+    assert content.same_page(a, b, "/a/b/one", "/a/b/9f8e7d", "one", "9f8e7d")
+    real = page("Leg cramps", "Leg cramps are common in pregnancy. " * 10)
+    assert not content.same_page(real, NOT_FOUND_TEMPLATE)
