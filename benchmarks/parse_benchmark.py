@@ -27,11 +27,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from refcheck.model import Reference  # noqa: E402
-from refcheck.parse import parse_reference  # noqa: E402
-from refcheck.parse.labeller import use_model  # noqa: E402
-from training.data import is_heldout, load_records  # noqa: E402
-from training.train import train  # noqa: E402
+from refcheck.model import Reference
+from refcheck.parse import parse_reference
+from refcheck.parse.labeller import use_model
+from training.data import is_heldout, load_records
+from training.train import train
 
 FIELDS = (
     "authors", "title", "container", "year", "volume", "issue", "pages", "doi", "url",
@@ -41,14 +41,19 @@ _DASHES = re.compile("[\u2010-\u2015\u2212-]+")
 _QUOTES = re.compile("[\"'“”‘’«»„`]")
 
 
-def norm(value: Any) -> Any:
-    """Comparison form: NFKC, case-folded, one kind of dash, no quotes, no end
-    punctuation, single spaces."""
+def norm(value: Any, field: str = "") -> Any:
+    """Comparison form: case-folded, without diacritics (the UMass text has PDF accent
+    artefacts, "G¨uttler", that its gold drops), one kind of dash, no quotes, no end
+    punctuation, single spaces; URLs without their scheme (we add http:// to "www.")."""
     if value is None:
         return None
     if isinstance(value, list):
         return [norm(v) for v in value] or None
-    text = unicodedata.normalize("NFKC", str(value)).casefold()
+    text = unicodedata.normalize("NFKD", str(value)).casefold()
+    text = "".join(c for c in text if not unicodedata.combining(c) and c not in "¨´`ˆ˜¯ˇ¸˚˝˘˙")
+    text = re.sub(r"\s+", " ", text)
+    if field == "url":
+        text = re.sub(r"^(?:https?|ftp)://", "", text.strip())
     text = _QUOTES.sub("", _DASHES.sub("-", text))
     text = re.sub(r"\s+", " ", text).strip(" .,;:")
     return text or None
@@ -56,9 +61,7 @@ def norm(value: Any) -> Any:
 
 def predicted(ref: Reference) -> dict[str, Any]:
     """The benchmark's fields from a parsed reference."""
-    authors = [
-        n.literal or " ".join(p for p in (n.particle, n.family) if p) for n in ref.authors
-    ]
+    authors = [n.literal or " ".join(p for p in (n.particle, n.family) if p) for n in ref.authors]
     return {
         "authors": authors,
         "title": ref.title,
@@ -89,7 +92,7 @@ class Score:
         for field in FIELDS:
             if field in gold.get("unscored", ()):
                 continue
-            g, p = norm(gold.get(field)), norm(pred.get(field))
+            g, p = norm(gold.get(field), field), norm(pred.get(field), field)
             if g is not None and p == g:
                 self.tp[field] += 1
                 continue
@@ -146,9 +149,7 @@ def evaluate(
             pred = predicted(ref)
             errors.append(
                 f"[{record['source']}] {record['raw']}\n"
-                + "".join(
-                    f"    {f}: gold={record.get(f)!r} got={pred.get(f)!r}\n" for f in wrong
-                )
+                + "".join(f"    {f}: gold={record.get(f)!r} got={pred.get(f)!r}\n" for f in wrong)
             )
 
 
@@ -174,8 +175,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             with tempfile.TemporaryDirectory() as tmp:
                 start = time.perf_counter()
                 train(rest, Path(tmp))
-                print(f"fold {k}: trained on {len(rest)} in {time.perf_counter() - start:.0f}s,"
-                      f" testing {len(held)}", file=sys.stderr)
+                print(
+                    f"fold {k}: trained on {len(rest)} in {time.perf_counter() - start:.0f}s,"
+                    f" testing {len(held)}",
+                    file=sys.stderr,
+                )
                 use_model(Path(tmp))
                 evaluate(held, scores, errors)
                 use_model(None)

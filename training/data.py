@@ -132,7 +132,7 @@ def load_records(paths: Iterable[Path] | None = None) -> list[dict[str, Any]]:
             SHARED_DATA / "umass-dev.jsonl",
             WEB_DATA,
         ]
-    records = []
+    records: list[dict[str, Any]] = []
     for path in paths:
         if not path.exists():
             continue
@@ -150,9 +150,7 @@ def _char_labels(record: dict[str, Any]) -> list[str]:
         mapped = "O"
         if label == "title@m":
             mapped = "container" if has_article_title else "title"
-        elif label and label.startswith("idno@"):
-            mapped = "note"
-        elif label and label.startswith("note@"):
+        elif (label and label.startswith("idno@")) or (label and label.startswith("note@")):
             mapped = "note"
         elif label:
             mapped = LABEL_MAP.get(label, "note")

@@ -36,7 +36,7 @@ _ISBN_RE = re.compile(
 _ISSN_RE = re.compile(r"\b(?:e-?|p-?)?ISSN\s*[:.]?\s*(?P<v>\d{4}-?\d{3}[\dXx])\b", re.IGNORECASE)
 # "Available from:", "Available at:", "URL:", "Online:" introduce an address.
 _URL_INTRO_RE = re.compile(
-    r"(?:\b(?:available\s+(?:from|at|online)|retrieved\s+from|online|url|en\s+ligne"
+    r"(?:\b(?:available\s+(?:from|at|online)|available|retrieved\s+from|online|url|en\s+ligne"
     r"|disponible\s+(?:sur|en)|verfügbar\s+unter|online\s+verfügbar\s+unter)\s*:?\s*)$",
     re.IGNORECASE,
 )

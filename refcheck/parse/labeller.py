@@ -86,11 +86,24 @@ def label_tokens(tokens: list[Token], model_dir: Path | None = None) -> list[str
     return labels
 
 
+_PUNCT_ONLY = frozenset("()[];:,.")
+
+
+def _smooth(tokens: list[Token], labels: list[str]) -> list[str]:
+    """A lone bracket or colon between two tokens of one field belongs to that field:
+    "Artificial Intelligence ( IJCAI-91 )" stays one container."""
+    out = list(labels)
+    for i in range(1, len(out) - 1):
+        if tokens[i][0] in _PUNCT_ONLY and out[i - 1] == out[i + 1] != out[i]:
+            out[i] = out[i - 1]
+    return out
+
+
 def _runs(tokens: list[Token], labels: list[str]) -> dict[str, list[tuple[int, int]]]:
     """Contiguous runs of each label, as character spans, in order."""
     runs: dict[str, list[tuple[int, int]]] = {}
     prev = None
-    for (_text, start, end), label in zip(tokens, labels, strict=True):
+    for (_text, start, end), label in zip(tokens, _smooth(tokens, labels), strict=True):
         spans = runs.setdefault(label, [])
         if label == prev and spans:
             spans[-1] = (spans[-1][0], end)
@@ -98,6 +111,21 @@ def _runs(tokens: list[Token], labels: list[str]) -> dict[str, list[tuple[int, i
             spans.append((start, end))
         prev = label
     return runs
+
+
+def _balance(text: str, start: int, end: int) -> tuple[int, int]:
+    """Take in the closing bracket a field opened: "Intelligence (IJCAI-91" + ")"."""
+    piece = text[start:end]
+    for open_, close in ("()", "[]"):
+        if piece.count(open_) > piece.count(close):
+            k = end
+            while k < len(text) and text[k] == " ":
+                k += 1
+            if k < len(text) and text[k] == close:
+                end = k + 1
+        elif piece.count(close) > piece.count(open_) and piece.rstrip(" .,;:").endswith(close):
+            end = start + len(piece.rstrip(" .,;:")) - 1
+    return start, end
 
 
 _VOLUME_PREFIX_RE = re.compile(r"^(?:vol(?:ume)?s?\.?|bd\.?|t\.|tome)\s*", re.IGNORECASE)
@@ -118,7 +146,7 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
         spans = runs.get(label)
         if not spans:
             return None
-        start, end = spans[0]
+        start, end = _balance(text, *spans[0])
         return text[start:end]
 
     draft = Draft()

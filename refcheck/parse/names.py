@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from refcheck.model import Name
+from refcheck.parse.normalise import compose_accents
 
 __all__ = ["format_given", "looks_like_organisation", "parse_names"]
 
@@ -46,7 +47,7 @@ _ORG_WORDS = re.compile(
     re.IGNORECASE,
 )
 # Upper-case initials with optional stops and hyphens: "JG", "J.G.", "J. G.", "J.-P."
-_INITIALS_RE = re.compile(r"^(?:[A-Z][a-z]?\.?\s?-?\s?){1,4}$")
+_INITIALS_RE = re.compile(r"^(?:[A-Z][a-z]?\.?\s?-?\s?){1,5}$")
 _VANCOUVER_INITIALS_RE = re.compile(r"^[A-Z]{1,4}$")
 _STOPPED_INITIALS_RE = re.compile(r"^(?:[A-Z]\.\s?-?\s?){1,4}$")
 _NAME_WORD_RE = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’\-.]*$")
@@ -135,7 +136,7 @@ def _parse_one(part: str) -> Name | None:
     if _VANCOUVER_INITIALS_RE.match(tail) or re.fullmatch(r"(?:[A-Z]\.-?)+", tail):
         fam_words = words[:-1]
         # "Smith J. A." -> initials spread over two words
-        while len(fam_words) > 1 and re.fullmatch(r"[A-Z]\.", fam_words[-1]):
+        while len(fam_words) > 1 and re.fullmatch(r"[A-Z]\.?", fam_words[-1]):
             tail = fam_words.pop() + tail
         return _person(" ".join(fam_words), tail, suffix)
     # Given first: "J. G. Hensley", "John G. Smith", "Jean-Paul de la Fontaine".
@@ -151,7 +152,7 @@ def _is_given_only(part: str) -> bool:
     """``J. G.``, ``John``, ``J.-P.``, ``Mary Ann``: what follows a family after a comma."""
     part = part.strip()
     words = (part[:-1] if part.endswith(".") and len(part) > 3 else part).split()
-    if not words or len(words) > 3:
+    if not words or len(words) > 5:
         return False
     if _INITIALS_RE.match(part):
         return True
@@ -181,7 +182,7 @@ def _starts_inverted(first: str, second: str) -> bool:
 
 def parse_names(text: str) -> tuple[tuple[Name, ...], bool]:
     """Parse an author list; returns the names and whether it ended in "et al."."""
-    text = re.sub(r"\s+", " ", text or "").strip()
+    text = compose_accents(re.sub(r"\s+", " ", text or "").strip())
     if not text:
         return (), False
     et_al = False

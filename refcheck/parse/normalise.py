@@ -4,16 +4,43 @@ volume/issue/pages blocks, titles and container names."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 __all__ = [
     "VolumeBlock",
     "clean_container",
     "clean_title",
+    "compose_accents",
     "expand_pages",
     "find_volume_block",
     "parse_volume_block",
 ]
+
+# PDF text often carries accents as separate spacing characters before the letter
+# ("G¨uttler", "Andr´ e"); put them back on the letter ("Güttler", "André").
+_SPACING_ACCENTS = {
+    "¨": "\u0308", "´": "\u0301", "`": "\u0300", "ˆ": "\u0302", "^": "\u0302",
+    "˜": "\u0303", "~": "\u0303", "¯": "\u0304", "ˇ": "\u030c", "¸": "\u0327",
+    "˚": "\u030a", "˝": "\u030b", "˘": "\u0306", "˙": "\u0307",
+}  # fmt: skip
+_SPACING_ACCENT_RE = re.compile(
+    r"(?<=\w)([¨´`ˆ^˜~¯ˇ¸˚˝˘˙]) ?([A-Za-z])|(?<!\S)([¨´ˆ˜¯ˇ˚˝˘˙]) ?([A-Za-z])"
+)
+
+
+def compose_accents(text: str) -> str:
+    """``G¨uttler`` -> ``Güttler``, ``Andr´ e`` -> ``André`` (NFC)."""
+    if not any(c in _SPACING_ACCENTS for c in text):
+        return text
+
+    def put(m: re.Match[str]) -> str:
+        accent = m.group(1) or m.group(3)
+        letter = m.group(2) or m.group(4)
+        return unicodedata.normalize("NFC", letter + _SPACING_ACCENTS[accent])
+
+    return _SPACING_ACCENT_RE.sub(put, text)
+
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 _DASH_RE = re.compile(f"\\s*[{_DASHES}-]+\\s*")
@@ -111,7 +138,7 @@ _QUOTES = "\"'“”‘’«»„"
 def clean_title(text: str) -> str | None:
     """Drop surrounding quotes, final sentence punctuation (not ``?`` or ``!``) and
     bracketed medium markers like ``[Internet]``."""
-    text = re.sub(r"\s+", " ", text).strip()
+    text = compose_accents(re.sub(r"\s+", " ", text).strip())
     text = re.sub(
         r"\s*\[(?:Internet|online|Online|serial online|electronic resource)\]\s*", " ", text
     ).strip()

@@ -17,7 +17,7 @@ import re
 __all__ = ["FEATURE_VERSION", "Token", "features", "tokenise"]
 
 #: Bump when features change: a model trained with other features is refused.
-FEATURE_VERSION = "1"
+FEATURE_VERSION = "2"
 
 Token = tuple[str, int, int]  # text, start, end
 
@@ -38,50 +38,174 @@ _MONTHS = {
 }  # fmt: skip
 # Small lexicons of words that mark a field; the model learns how much each one counts.
 _LEXICON: dict[str, str] = {}
-for _word in (
-    "journal j jour rev review reviews proc proceedings trans transactions ann annals "
-    "bull bulletin acta lett letters phys chem biol med clin res sci science nature "
-    "magazine quarterly bmj jama lancet int intl am eur natl nat soc assoc"
-).split():
+for _word in [
+    "journal",
+    "j",
+    "jour",
+    "rev",
+    "review",
+    "reviews",
+    "proc",
+    "proceedings",
+    "trans",
+    "transactions",
+    "ann",
+    "annals",
+    "bull",
+    "bulletin",
+    "acta",
+    "lett",
+    "letters",
+    "phys",
+    "chem",
+    "biol",
+    "med",
+    "clin",
+    "res",
+    "sci",
+    "science",
+    "nature",
+    "magazine",
+    "quarterly",
+    "bmj",
+    "jama",
+    "lancet",
+    "int",
+    "intl",
+    "am",
+    "eur",
+    "natl",
+    "nat",
+    "soc",
+    "assoc",
+]:
     _LEXICON[_word] = "jrnl"
-for _word in (
-    "press publishing publishers publisher verlag books wiley springer elsevier academic "
-    "university univ oxford cambridge routledge sage mcgraw-hill blackwell pearson ieee acm "
-    "mit siam crc kluwer taylor francis pub publ inc ltd co company"
-).split():
+for _word in [
+    "press",
+    "publishing",
+    "publishers",
+    "publisher",
+    "verlag",
+    "books",
+    "wiley",
+    "springer",
+    "elsevier",
+    "academic",
+    "university",
+    "univ",
+    "oxford",
+    "cambridge",
+    "routledge",
+    "sage",
+    "mcgraw-hill",
+    "blackwell",
+    "pearson",
+    "ieee",
+    "acm",
+    "mit",
+    "siam",
+    "crc",
+    "kluwer",
+    "taylor",
+    "francis",
+    "pub",
+    "publ",
+    "inc",
+    "ltd",
+    "co",
+    "company",
+]:
     _LEXICON[_word] = "publ"
-for _word in (
-    "conference conf symposium symp workshop meeting congress colloquium proceedings "
-    "international annual"
-).split():
+for _word in [
+    "conference",
+    "conf",
+    "symposium",
+    "symp",
+    "workshop",
+    "meeting",
+    "congress",
+    "colloquium",
+    "proceedings",
+    "international",
+    "annual",
+]:
     _LEXICON[_word] = "conf"
-for _word in "ed eds editor editors edited hrsg dir coord".split():
+for _word in ["ed", "eds", "editor", "editors", "edited", "hrsg", "dir", "coord"]:
     _LEXICON[_word] = "editor"
-for _word in "in dans en".split():
+for _word in ["in", "dans", "en"]:
     _LEXICON[_word] = "in"
-for _word in "pp p pages page s seiten".split():
+for _word in ["pp", "p", "pages", "page", "s", "seiten"]:
     _LEXICON[_word] = "pages"
-for _word in "vol volume vols bd".split():
+for _word in ["vol", "volume", "vols", "bd"]:
     _LEXICON[_word] = "vol"
-for _word in "no nos number issue nr heft".split():
+for _word in ["no", "nos", "number", "issue", "nr", "heft"]:
     _LEXICON[_word] = "num"
-for _word in "edition edn ed. aufl auflage".split():
+for _word in ["edition", "edn", "ed.", "aufl", "auflage"]:
     _LEXICON[_word] = "edn"
-for _word in (
-    "thesis dissertation phd ph.d doctoral master report tech technical working paper "
-    "preprint arxiv manuscript unpublished submitted press forthcoming"
-).split():
+for _word in [
+    "thesis",
+    "dissertation",
+    "phd",
+    "ph.d",
+    "doctoral",
+    "master",
+    "report",
+    "tech",
+    "technical",
+    "working",
+    "paper",
+    "preprint",
+    "arxiv",
+    "manuscript",
+    "unpublished",
+    "submitted",
+    "press",
+    "forthcoming",
+]:
     _LEXICON[_word] = "genre"
-for _word in (
-    "new york london paris berlin boston chicago oxford cambridge amsterdam tokyo "
-    "washington philadelphia heidelberg ny ma ca uk usa germany france geneva "
-    "toronto sydney singapore beijing"
-).split():
+for _word in [
+    "new",
+    "york",
+    "london",
+    "paris",
+    "berlin",
+    "boston",
+    "chicago",
+    "oxford",
+    "cambridge",
+    "amsterdam",
+    "tokyo",
+    "washington",
+    "philadelphia",
+    "heidelberg",
+    "ny",
+    "ma",
+    "ca",
+    "uk",
+    "usa",
+    "germany",
+    "france",
+    "geneva",
+    "toronto",
+    "sydney",
+    "singapore",
+    "beijing",
+]:
     _LEXICON.setdefault(_word, "place")
-for _word in "et al and & und others".split():
+for _word in ["et", "al", "and", "&", "und", "others"]:
     _LEXICON[_word] = "conj"
-for _word in ("available online retrieved accessed cited internet website web homepage "
-              "online").split():
+for _word in [
+    "available",
+    "online",
+    "retrieved",
+    "accessed",
+    "cited",
+    "internet",
+    "website",
+    "web",
+    "homepage",
+    "online",
+]:
     _LEXICON[_word] = "web"
 
 
@@ -119,9 +243,8 @@ def _word_features(tok: str) -> tuple[str, str, str, list[str]]:
         lex = _LEXICON.get(low)
         if lex:
             flags.append("lex=" + lex)
-        if "-" in tok or "\u2013" in tok:
-            if _RANGE_RE.match(tok):
-                flags.append("range")
+        if ("-" in tok or "\u2013" in tok) and _RANGE_RE.match(tok):
+            flags.append("range")
     else:
         flags.append("punct")
     if tok[0] in "\"“‘'«":
@@ -141,6 +264,8 @@ def features(tokens: list[Token]) -> list[list[str]]:
     # stable within a style, and these let the model learn it.
     blocks = 0
     years = 0
+    total_years = sum("year" in w[3] for w in words)
+    commas = 0
     depth = 0
     quote = False
     for i in range(n):
@@ -154,6 +279,9 @@ def features(tokens: list[Token]) -> list[list[str]]:
             "pos=" + str(10 * i // n),
             "blk=" + str(min(blocks, 6)),
             "yrs=" + str(min(years, 2)),
+            "yra=" + str(min(total_years - years, 2)),
+            "cm=" + str(min(commas, 4)),
+            "len=" + str(min(len(low), 8)),
         ]
         feats.extend(flags)
         if depth:
@@ -175,6 +303,7 @@ def features(tokens: list[Token]) -> list[list[str]]:
             if i > 1:
                 feats.append("-2w=" + words[i - 2][0])
                 feats.append("-2t=" + words[i - 2][2])
+                feats.extend("-2" + f for f in words[i - 2][3])
         if i == n - 1:
             feats.append("EOS")
         else:
@@ -182,9 +311,11 @@ def features(tokens: list[Token]) -> list[list[str]]:
             feats.append("+1w=" + nlow)
             feats.append("+1s=" + nshape)
             feats.extend("+1" + f for f in nflags)
+            feats.append("+1t=" + ntrail)
             if i < n - 2:
                 feats.append("+2w=" + words[i + 2][0])
                 feats.append("+2s=" + words[i + 2][1])
+                feats.extend("+2" + f for f in words[i + 2][3])
         out.append(feats)
         # Update the running context after the token.
         if "year" in flags:
@@ -199,4 +330,7 @@ def features(tokens: list[Token]) -> list[list[str]]:
             quote = False
         if trail in ".?!" and trail != "_" and "initial" not in flags and len(low) > 1:
             blocks += 1
+            commas = 0
+        elif trail == ",":
+            commas += 1
     return out

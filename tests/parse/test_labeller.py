@@ -18,8 +18,13 @@ def test_decode_shapes_fields_from_labels() -> None:
     tokens = tokenise(text)
     words = [t[0] for t in tokens]
     labels = (
-        ["author"] * 2 + ["date"] * 4 + ["title"] * 2 + ["container"] * 3 + ["volume"]
-        + ["issue"] * 3 + ["O", "pages"]
+        ["author"] * 2
+        + ["date"] * 4
+        + ["title"] * 2
+        + ["container"] * 3
+        + ["volume"]
+        + ["issue"] * 3
+        + ["O", "pages"]
     )
     assert len(labels) == len(words), words
     draft = decode(text, tokens, labels)
@@ -32,7 +37,15 @@ def test_decode_shapes_fields_from_labels() -> None:
 
 def test_tokeniser_splits_vancouver_blocks() -> None:
     assert [t[0] for t in tokenise("Health. 2009;54(3):211-8.")] == [
-        "Health.", "2009", ";", "54", "(", "3", ")", ":", "211-8.",
+        "Health.",
+        "2009",
+        ";",
+        "54",
+        "(",
+        "3",
+        ")",
+        ":",
+        "211-8.",
     ]
     feats = features(tokenise("Smith J. Title. 2009"))
     assert len(feats) == 4 and "BOS" in feats[0] and "EOS" in feats[-1]
@@ -52,17 +65,26 @@ def test_shipped_model_exists_and_is_small() -> None:
         (
             "[3] J. G. Hensley and A. Smith, \u201cLeg cramps in pregnancy,\u201d IEEE Trans. "
             "Med. Imaging, vol. 12, no. 3, pp. 211\u2013218, 2009.",
-            ["Hensley", "Smith"], "Leg cramps in pregnancy", "IEEE Trans. Med. Imaging", 2009,
+            ["Hensley", "Smith"],
+            "Leg cramps in pregnancy",
+            "IEEE Trans. Med. Imaging",
+            2009,
         ),
         (
             "Hensley, J. G. and Smith, A. (2009) 'Leg cramps in pregnancy', Journal of "
             "Midwifery, 54(3), pp. 211-218.",
-            ["Hensley", "Smith"], "Leg cramps in pregnancy", "Journal of Midwifery", 2009,
+            ["Hensley", "Smith"],
+            "Leg cramps in pregnancy",
+            "Journal of Midwifery",
+            2009,
         ),
         (
             "Hensley, Jane G. \u201cLeg Cramps in Pregnancy.\u201d Journal of Midwifery, vol. 54, "
             "no. 3, 2009, pp. 211-18.",
-            ["Hensley"], "Leg Cramps in Pregnancy", "Journal of Midwifery", 2009,
+            ["Hensley"],
+            "Leg Cramps in Pregnancy",
+            "Journal of Midwifery",
+            2009,
         ),
     ],
 )

@@ -22,17 +22,77 @@ from training.web.records import WEB_SOURCES
 
 OUT = Path(__file__).resolve().parent / "web-references.jsonl"
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
-AMA_MON = ["Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.",
-           "Nov.", "Dec."]
-MLA_MON = ["Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.",
-           "Nov.", "Dec."]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+AMA_MON = [
+    "Jan.",
+    "Feb.",
+    "Mar.",
+    "Apr.",
+    "May",
+    "June",
+    "July",
+    "Aug.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+]
+MLA_MON = [
+    "Jan.",
+    "Feb.",
+    "Mar.",
+    "Apr.",
+    "May",
+    "June",
+    "July",
+    "Aug.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+]
 NLM_MON = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-FR_MON = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre"]
-ES_MON = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-          "septiembre", "octubre", "noviembre", "diciembre"]
+FR_MON = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+ES_MON = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+]
 
 Seg = tuple[str | None, str]
 
@@ -111,8 +171,11 @@ def d_eu(d: tuple[int, ...], months: list[str] = MONTHS) -> str:
 
 
 def d_nlm(d: tuple[int, ...]) -> str:
-    return " ".join([str(d[0])] + ([NLM_MON[d[1] - 1]] if len(d) > 1 else []) +
-                    ([str(d[2])] if len(d) > 2 else []))
+    return " ".join(
+        [str(d[0])]
+        + ([NLM_MON[d[1] - 1]] if len(d) > 1 else [])
+        + ([str(d[2])] if len(d) > 2 else [])
+    )
 
 
 def ama(src: dict[str, Any], rnd: random.Random) -> list[Seg]:
@@ -122,9 +185,17 @@ def ama(src: dict[str, Any], rnd: random.Random) -> list[Seg]:
     segs: list[Seg] = []
     if src.get("volume"):  # a journal article with its address
         block = f"{src['date'][0]};{src['volume']}"
-        segs = [("author", a + "."), (None, " "), ("title", stop(src["title"])), (None, " "),
-                ("journal", src["site"] + "."), (None, " "), ("date", str(src["date"][0])),
-                (None, ";"), ("volume", src["volume"])]
+        segs = [
+            ("author", a + "."),
+            (None, " "),
+            ("title", stop(src["title"])),
+            (None, " "),
+            ("journal", src["site"] + "."),
+            (None, " "),
+            ("date", str(src["date"][0])),
+            (None, ";"),
+            ("volume", src["volume"]),
+        ]
         if src.get("issue"):
             segs += [(None, "("), ("biblScope@issue", src["issue"]), (None, ")")]
         if src.get("pages"):
@@ -132,8 +203,12 @@ def ama(src: dict[str, Any], rnd: random.Random) -> list[Seg]:
         elif src.get("number"):
             segs += [(None, ":"), ("pages", src["number"])]
         del block
-        segs += [(None, ". "), ("url", src["url"] + "."), (None, " "),
-                 ("note", f"Accessed {acc_text}.")]
+        segs += [
+            (None, ". "),
+            ("url", src["url"] + "."),
+            (None, " "),
+            ("note", f"Accessed {acc_text}."),
+        ]
         return segs
     if is_org(src["authors"][0]) and rnd.random() < 0.4:
         # The seed's form: title first, the organisation after it.
@@ -152,16 +227,26 @@ def ama(src: dict[str, Any], rnd: random.Random) -> list[Seg]:
 def nlm(src: dict[str, Any], rnd: random.Random) -> list[Seg]:
     a = names(src, "nlm", rnd)
     acc = src["accessed"]
-    place = rnd.choice(["", "[place unknown]: ", "London: ", "Geneva: ", "Bethesda (MD): ",
-                        "Atlanta (GA): "])
-    segs: list[Seg] = [("author", a + "."), (None, " "), ("title", src["title"]),
-                       (None, " [Internet]. ")]
+    place = rnd.choice(
+        ["", "[place unknown]: ", "London: ", "Geneva: ", "Bethesda (MD): ", "Atlanta (GA): "]
+    )
+    segs: list[Seg] = [
+        ("author", a + "."),
+        (None, " "),
+        ("title", src["title"]),
+        (None, " [Internet]. "),
+    ]
     if place:
         segs += [("location", place.rstrip(": ")), (None, ": ")]
     segs += [("publisher", src["site"]), (None, "; "), ("date", d_nlm(src["date"]))]
     if rnd.random() < 0.4:
-        segs += [(None, " [updated "), ("note", d_nlm(acc[:1] + (max(1, acc[1] - 1),) + acc[2:])),
-                 (None, "; cited "), ("note", d_nlm(acc)), (None, "].")]
+        segs += [
+            (None, " [updated "),
+            ("note", d_nlm((*acc[:1], max(1, acc[1] - 1), *acc[2:]))),
+            (None, "; cited "),
+            ("note", d_nlm(acc)),
+            (None, "]."),
+        ]
     else:
         segs += [(None, " ["), ("note", f"cited {d_nlm(acc)}"), (None, "].")]
     segs += [(None, " Available from: "), ("url", src["url"])]
@@ -171,15 +256,27 @@ def nlm(src: dict[str, Any], rnd: random.Random) -> list[Seg]:
 def apa(src: dict[str, Any], rnd: random.Random) -> list[Seg]:
     a = names(src, "apa", rnd)
     d = src["date"]
-    date = f"({d[0]}" + (f", {MONTHS[d[1] - 1]}" + (f" {d[2]}" if len(d) > 2 else "")
-                         if len(d) > 1 and rnd.random() < 0.7 else "") + ")."
+    date = (
+        f"({d[0]}"
+        + (
+            f", {MONTHS[d[1] - 1]}" + (f" {d[2]}" if len(d) > 2 else "")
+            if len(d) > 1 and rnd.random() < 0.7
+            else ""
+        )
+        + ")."
+    )
     title = src["title"]
     if src["kind"] == "dataset":
         title += " [Data set]"
     elif src["kind"] == "software":
         title += " [Computer software]"
-    segs: list[Seg] = [("author", a + (" " if a.endswith(".") else ". ")), ("date", date),
-                       (None, " "), ("title", title + "."), (None, " ")]
+    segs: list[Seg] = [
+        ("author", a + (" " if a.endswith(".") else ". ")),
+        ("date", date),
+        (None, " "),
+        ("title", title + "."),
+        (None, " "),
+    ]
     if src["site"] != a:
         segs += [("container-title", src["site"] + "."), (None, " ")]
     if rnd.random() < 0.5:
@@ -201,22 +298,39 @@ def harvard(src: dict[str, Any], rnd: random.Random) -> list[Seg]:
     segs += [("title", (f"'{title}'," if rnd.random() < 0.4 else title + ".")), (None, " ")]
     if rnd.random() < 0.6:
         segs += [("container-title", src["site"] + "."), (None, " ")]
-    segs += [(None, "Available at: "), ("url", src["url"]), (None, " "),
-             ("note", f"(Accessed: {acc_text})" if rnd.random() < 0.6 else f"(accessed {acc_text})"),
-             (None, ".")]
+    segs += [
+        (None, "Available at: "),
+        ("url", src["url"]),
+        (None, " "),
+        ("note", f"(Accessed: {acc_text})" if rnd.random() < 0.6 else f"(accessed {acc_text})"),
+        (None, "."),
+    ]
     return segs
 
 
 def mla(src: dict[str, Any], rnd: random.Random) -> list[Seg]:
     a = names(src, "mla", rnd)
-    url = src["url"].split("://", 1)[1] if rnd.random() < 0.5 and "://www." in src["url"] else src["url"]
+    url = (
+        src["url"].split("://", 1)[1]
+        if rnd.random() < 0.5 and "://www." in src["url"]
+        else src["url"]
+    )
     segs: list[Seg] = []
     if not is_org(src["authors"][0]):
         segs += [("author", a + ("" if a.endswith(".") else ".")), (None, " ")]
-    segs += [("title", f"\u201c{stop(src['title'])}\u201d"), (None, " "),
-             ("container-title", src["site"] + ","), (None, " "),
-             ("date", d_eu(src["date"], MLA_MON) + ","), (None, " "), ("url", url + ".")]
-    segs += [(None, " "), ("note", f"Accessed {d_eu(src['accessed'], MLA_MON)}."), ]
+    segs += [
+        ("title", f"\u201c{stop(src['title'])}\u201d"),
+        (None, " "),
+        ("container-title", src["site"] + ","),
+        (None, " "),
+        ("date", d_eu(src["date"], MLA_MON) + ","),
+        (None, " "),
+        ("url", url + "."),
+    ]
+    segs += [
+        (None, " "),
+        ("note", f"Accessed {d_eu(src['accessed'], MLA_MON)}."),
+    ]
     return segs
 
 
@@ -224,12 +338,23 @@ def chicago(src: dict[str, Any], rnd: random.Random) -> list[Seg]:
     a = names(src, "chicago", rnd)
     segs: list[Seg] = [("author", a + ("" if a.endswith(".") else ".")), (None, " ")]
     if rnd.random() < 0.5:  # author-date
-        segs += [("date", f"{src['date'][0]}."), (None, " "), ("title", f"\u201c{stop(src['title'])}\u201d"),
-                 (None, " "), ("container-title", src["site"] + "."), (None, " ")]
+        segs += [
+            ("date", f"{src['date'][0]}."),
+            (None, " "),
+            ("title", f"\u201c{stop(src['title'])}\u201d"),
+            (None, " "),
+            ("container-title", src["site"] + "."),
+            (None, " "),
+        ]
     else:
-        segs += [("title", f"\u201c{stop(src['title'])}\u201d"), (None, " "),
-                 ("container-title", src["site"] + "."), (None, " "),
-                 ("date", d_us(src["date"]) + "."), (None, " ")]
+        segs += [
+            ("title", f"\u201c{stop(src['title'])}\u201d"),
+            (None, " "),
+            ("container-title", src["site"] + "."),
+            (None, " "),
+            ("date", d_us(src["date"]) + "."),
+            (None, " "),
+        ]
     segs += [("note", f"Accessed {d_us(src['accessed'])}."), (None, " "), ("url", src["url"] + ".")]
     return segs
 
@@ -237,10 +362,17 @@ def chicago(src: dict[str, Any], rnd: random.Random) -> list[Seg]:
 def ieee(src: dict[str, Any], rnd: random.Random) -> list[Seg]:
     a = names(src, "ieee", rnd)
     marker = f"[{rnd.randint(1, 60)}]"
-    segs: list[Seg] = [("citation-number", marker), (None, " "), ("author", a + ","), (None, " "),
-                       ("title", f"\u201c{src['title']},\u201d"), (None, " "),
-                       ("container-title", src["site"] + "."), (None, " [Online]. Available: "),
-                       ("url", src["url"])]
+    segs: list[Seg] = [
+        ("citation-number", marker),
+        (None, " "),
+        ("author", a + ","),
+        (None, " "),
+        ("title", f"\u201c{src['title']},\u201d"),
+        (None, " "),
+        ("container-title", src["site"] + "."),
+        (None, " [Online]. Available: "),
+        ("url", src["url"]),
+    ]
     acc = src["accessed"]
     segs += [(None, " "), ("note", f"(accessed {d_us(acc, AMA_MON)})"), (None, ".")]
     return segs
@@ -249,43 +381,108 @@ def ieee(src: dict[str, Any], rnd: random.Random) -> list[Seg]:
 def nature(src: dict[str, Any], rnd: random.Random) -> list[Seg]:
     a = names(src, "nature", rnd)
     marker = f"{rnd.randint(1, 60)}."
-    return [("citation-number", marker), (None, " "), ("author", stop(a)), (None, " "),
-            ("title", stop(src["title"])), (None, " "), ("container-title", src["site"]),
-            (None, " "), ("url", src["url"]), (None, " "), ("date", f"({src['date'][0]})."),
-            (None, " ")][:-1]
+    return [
+        ("citation-number", marker),
+        (None, " "),
+        ("author", stop(a)),
+        (None, " "),
+        ("title", stop(src["title"])),
+        (None, " "),
+        ("container-title", src["site"]),
+        (None, " "),
+        ("url", src["url"]),
+        (None, " "),
+        ("date", f"({src['date'][0]})."),
+        (None, " "),
+    ][:-1]
 
 
 def french(src: dict[str, Any], rnd: random.Random) -> list[Seg]:
     a = names(src, "fr", rnd)
     acc = src["accessed"]
-    return [("author", a + "."), (None, " "), ("title", src["title"]), (None, " [en ligne]. "),
-            ("container-title", src["site"]), (None, ", "), ("date", f"{src['date'][0]}."),
-            (None, " Disponible sur : "), ("url", src["url"]), (None, " "),
-            ("note", f"(consulté le {d_eu(acc, FR_MON)})"), (None, ".")]
+    return [
+        ("author", a + "."),
+        (None, " "),
+        ("title", src["title"]),
+        (None, " [en ligne]. "),
+        ("container-title", src["site"]),
+        (None, ", "),
+        ("date", f"{src['date'][0]}."),
+        (None, " Disponible sur : "),
+        ("url", src["url"]),
+        (None, " "),
+        ("note", f"(consulté le {d_eu(acc, FR_MON)})"),
+        (None, "."),
+    ]
 
 
 def german(src: dict[str, Any], rnd: random.Random) -> list[Seg]:
     a = names(src, "de", rnd)
     acc = src["accessed"]
-    acc_text = f"{acc[2]:02d}.{acc[1]:02d}.{acc[0]}" if rnd.random() < 0.6 else d_eu(acc, ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"])
-    return [("author", a), (None, " "), ("date", f"({src['date'][0]}):"), (None, " "),
-            ("title", stop(src["title"])), (None, " "), ("container-title", src["site"] + "."),
-            (None, " Online unter: "), ("url", src["url"]), (None, " "),
-            ("note", f"(abgerufen am {acc_text})"), (None, ".")]
+    acc_text = (
+        f"{acc[2]:02d}.{acc[1]:02d}.{acc[0]}"
+        if rnd.random() < 0.6
+        else d_eu(
+            acc,
+            [
+                "Januar",
+                "Februar",
+                "März",
+                "April",
+                "Mai",
+                "Juni",
+                "Juli",
+                "August",
+                "September",
+                "Oktober",
+                "November",
+                "Dezember",
+            ],
+        )
+    )
+    return [
+        ("author", a),
+        (None, " "),
+        ("date", f"({src['date'][0]}):"),
+        (None, " "),
+        ("title", stop(src["title"])),
+        (None, " "),
+        ("container-title", src["site"] + "."),
+        (None, " Online unter: "),
+        ("url", src["url"]),
+        (None, " "),
+        ("note", f"(abgerufen am {acc_text})"),
+        (None, "."),
+    ]
 
 
 def spanish(src: dict[str, Any], rnd: random.Random) -> list[Seg]:
     a = names(src, "es", rnd)
     acc = src["accessed"]
-    return [("author", a + "."), (None, " "), ("title", src["title"]), (None, " [Internet]. "),
-            ("publisher", src["site"]), (None, "; "), ("date", str(src["date"][0])),
-            (None, " ["), ("note", f"consultado el {acc[2]} de {ES_MON[acc[1] - 1]} de {acc[0]}"),
-            (None, "]. Disponible en: "), ("url", src["url"])]
+    return [
+        ("author", a + "."),
+        (None, " "),
+        ("title", src["title"]),
+        (None, " [Internet]. "),
+        ("publisher", src["site"]),
+        (None, "; "),
+        ("date", str(src["date"][0])),
+        (None, " ["),
+        ("note", f"consultado el {acc[2]} de {ES_MON[acc[1] - 1]} de {acc[0]}"),
+        (None, "]. Disponible en: "),
+        ("url", src["url"]),
+    ]
 
 
 STYLES: dict[str, Callable[[dict[str, Any], random.Random], list[Seg]]] = {
-    "ama": ama, "nlm": nlm, "apa": apa, "harvard": harvard, "mla": mla, "chicago": chicago,
-    "ieee": ieee, "nature": nature,
+    "ama": ama,
+    "nlm": nlm,
+    "apa": apa,
+    "harvard": harvard,
+    "mla": mla,
+    "chicago": chicago,
+    "ieee": ieee,
+    "nature": nature,
 }
 LANG_STYLES = {"fr": french, "de": german, "es": spanish}
 
@@ -293,8 +490,11 @@ LANG_STYLES = {"fr": french, "de": german, "es": spanish}
 def gold(src: dict[str, Any], segs: list[Seg], style: str) -> dict[str, Any]:
     raw = "".join(t for _, t in segs)
     labels = {lab for lab, _ in segs}
-    authors = [] if "author" not in labels else (
-        [src["authors"][0]] if is_org(src["authors"][0]) else [f for f, _ in src["authors"]])
+    authors = (
+        []
+        if "author" not in labels
+        else ([src["authors"][0]] if is_org(src["authors"][0]) else [f for f, _ in src["authors"]])
+    )
     if style == "mla" and len(src["authors"]) > 2 and not is_org(src["authors"][0]):
         authors = authors[:1]
     if style in ("ama", "nlm", "es") and not is_org(src["authors"][0]):
@@ -310,10 +510,13 @@ def gold(src: dict[str, Any], segs: list[Seg], style: str) -> dict[str, Any]:
         "raw": raw,
         "authors": authors,
         "others": "et al" in raw,
-        "title": src["title"] + (" [Data set]" if "[Data set]" in raw else "") + (
-            " [Computer software]" if "[Computer software]" in raw else ""),
+        "title": src["title"]
+        + (" [Data set]" if "[Data set]" in raw else "")
+        + (" [Computer software]" if "[Computer software]" in raw else ""),
         "container": container,
-        "year": str(src["date"][0]) if "date" in labels or style == "ama" and src.get("volume") else None,
+        "year": str(src["date"][0])
+        if "date" in labels or (style == "ama" and src.get("volume"))
+        else None,
         "volume": src.get("volume") if "volume" in labels else None,
         "issue": src.get("issue") if "biblScope@issue" in labels else None,
         "pages": src.get("pages") or src.get("number") if "pages" in labels else None,
@@ -342,21 +545,29 @@ def build(seed: int = 20261126, per_source: int = 5) -> list[dict[str, Any]]:
             segs = render(src, rnd)
             record = gold(src, segs, style)
             # Published dates that APA or NLM write are dates; "Published ..." in AMA too.
-            record.update({
-                "id": f"refcheck-web:{i}:{style}",
-                "source": "refcheck-web",
-                "group": f"web-{i}",
-                "style": style,
-                "segments": [list(s) for s in segs],
-            })
+            record.update(
+                {
+                    "id": f"refcheck-web:{i}:{style}",
+                    "source": "refcheck-web",
+                    "group": f"web-{i}",
+                    "style": style,
+                    "segments": [list(s) for s in segs],
+                }
+            )
             out.append(record)
         if src.get("volume"):
             for _ in range(2):
                 segs = ama(src, rnd)
                 record = gold(src, segs, "ama")
-                record.update({"id": f"refcheck-web:{i}:ama2", "source": "refcheck-web",
-                               "group": f"web-{i}", "style": "ama",
-                               "segments": [list(s) for s in segs]})
+                record.update(
+                    {
+                        "id": f"refcheck-web:{i}:ama2",
+                        "source": "refcheck-web",
+                        "group": f"web-{i}",
+                        "style": "ama",
+                        "segments": [list(s) for s in segs],
+                    }
+                )
                 out.append(record)
     # Drop exact duplicates, keep order.
     seen: set[str] = set()
