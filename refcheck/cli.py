@@ -449,7 +449,7 @@ def show_config(ctx: click.Context) -> None:
     from click.core import ParameterSource
 
     settings: FileSettings = ctx.obj or FileSettings()
-    sub = check.make_context("check", ["-"], parent=ctx)
+    sub = check.make_context("check", ["-"], parent=ctx.find_root())
     origin = {
         ParameterSource.ENVIRONMENT: "environment",
         ParameterSource.DEFAULT_MAP: str(settings.path),

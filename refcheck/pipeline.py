@@ -139,6 +139,13 @@ class Checker:
                 user_agent=USER_AGENT,
                 wayback_url=opts.wayback_url,
                 doi_resolver_url=opts.doi_resolver_url,
+                per_host={
+                    host: (
+                        limit.concurrency or opts.per_host_concurrency,
+                        limit.interval or 0.0,
+                    )
+                    for host, limit in opts.host_limits.items()
+                },
             )
         return self._link_checker
 
