@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 from typing import Any, Protocol
 
+from refcheck.errors import RefcheckError
+
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
@@ -31,6 +33,10 @@ class Cache(Protocol):
     def get(self, namespace: str, key: str) -> Any | None: ...
 
     def put(self, namespace: str, key: str, value: Any, ttl: float | None = None) -> None: ...
+
+
+class CacheUnavailable(RefcheckError):
+    """The cache file is held by another process for longer than we can wait."""
 
 
 class NullCache:
@@ -77,21 +83,42 @@ class SQLiteCache:
 
     FILENAME = "refcheck-cache.sqlite3"
 
-    def __init__(self, directory: Path, clock: Any = time.time) -> None:
+    def __init__(self, directory: Path, clock: Any = time.time, busy_timeout: float = 30.0) -> None:
+        self._busy_timeout = busy_timeout
         self.path = Path(directory) / self.FILENAME
         self._clock = clock
         self._lock = threading.Lock()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._conn = self._open()
+            self._conn = self._open_with_retry()
+        except sqlite3.OperationalError as exc:
+            # Locked or busy is another refcheck at work, never a reason to discard.
+            raise CacheUnavailable(f"{self.path}: cache is busy ({exc}); try again") from None
         except sqlite3.DatabaseError as exc:
             aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
             log.warning("cache %s is unreadable (%s); moved aside to %s", self.path, exc, aside)
             self.path.replace(aside)
-            self._conn = self._open()
+            self._conn = self._open_with_retry()
+
+    def _open_with_retry(self, attempts: int = 5) -> sqlite3.Connection:
+        for attempt in range(attempts):
+            try:
+                return self._open()
+            except sqlite3.OperationalError:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 * 2**attempt)
+        raise AssertionError("unreachable")
 
     def _open(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+        # Autocommit: every statement is its own transaction, so no read transaction
+        # lingers and blocks another process's writer.
+        conn = sqlite3.connect(
+            self.path,
+            timeout=self._busy_timeout,
+            check_same_thread=False,
+            isolation_level=None,
+        )
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
@@ -131,11 +158,10 @@ class SQLiteCache:
         text = json.dumps(value, sort_keys=True, separators=(",", ":"))
         with self._lock:
             try:
-                with self._conn:
-                    self._conn.execute(
-                        "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?)",
-                        (namespace, key, text, now, None if ttl is None else now + ttl),
-                    )
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?)",
+                    (namespace, key, text, now, None if ttl is None else now + ttl),
+                )
             except sqlite3.OperationalError as exc:  # locked for too long, disk full
                 log.warning("cache write skipped: %s", exc)
 

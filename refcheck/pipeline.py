@@ -149,6 +149,13 @@ class Checker:
             )
         return self._link_checker
 
+    def _build_services(self) -> None:
+        """Create the services before any worker thread can race to create them."""
+        if self.options.crossref:
+            _ = self.resolver
+        if self.options.links:
+            _ = self.link_checker
+
     # -- stages -----------------------------------------------------------------
 
     def _resolve(self, refs: Sequence[tuple[ExtractedReference, Reference]]) -> list[Resolution]:
@@ -207,6 +214,7 @@ class Checker:
             if (pattern := _first_match(opts.exclude_references, ext.raw)) is not None
         }
         refs = [pair for i, pair in enumerate(parsed) if i not in skipped]
+        self._build_services()
         # Crossref and the websites are different services: query both at once.
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="refcheck-stage") as pool:
             resolving = pool.submit(self._resolve, refs)

@@ -84,3 +84,40 @@ def test_memory_and_null_caches() -> None:
     null = NullCache()
     null.put("ns", "k", 1)
     assert null.get("ns", "k") is None
+
+
+def test_a_busy_cache_is_never_taken_for_corrupt(tmp_path: Path) -> None:
+    import pytest
+
+    from refcheck.cache import CacheUnavailable
+
+    SQLiteCache(tmp_path).put("ns", "k", "v")
+    holder = sqlite3.connect(tmp_path / SQLiteCache.FILENAME, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(CacheUnavailable, match="busy"):
+            SQLiteCache(tmp_path, busy_timeout=0.1)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert not list(tmp_path.glob("*.corrupt-*"))
+    assert SQLiteCache(tmp_path).get("ns", "k") == "v"
+
+
+def test_many_caches_opened_at_once(tmp_path: Path) -> None:
+    errors: list[BaseException] = []
+
+    def open_and_write(i: int) -> None:
+        try:
+            SQLiteCache(tmp_path).put("ns", str(i), i)
+        except BaseException as exc:  # pragma: no cover - the failure being tested
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_and_write, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert not list(tmp_path.glob("*.corrupt-*"))
+    assert all(SQLiteCache(tmp_path).get("ns", str(i)) == i for i in range(8))
