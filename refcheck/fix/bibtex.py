@@ -217,6 +217,8 @@ class _EntryEditor:
             return self.replace_in(("url", "howpublished", "note"), bounded(change.old),
                                    change.new)
         if change.kind is ChangeKind.ADD_ARCHIVE:
+            if change.new in self.text[self.entry.start : self.entry.close]:
+                return "the archived copy is already cited"
             if _latex_free(change.new) is None or re.search(r"[%#]", change.new):
                 return "the archived URL holds characters \\url cannot carry inside a note"
             self.note_additions.append(f"Archived at \\url{{{change.new}}}")

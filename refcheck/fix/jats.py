@@ -154,6 +154,8 @@ class _Editor:
                     hits += 1
             return None if hits else "the URL is not written as such in the citation"
         if change.kind is ChangeKind.ADD_ARCHIVE:
+            if escape(change.new) in self.text[cit.open_end : cit.close_start]:
+                return "the archived copy is already cited"
             declare = "" if self.xlink_declared else f' xmlns:xlink="{_XLINK_NS}"'
             link = (
                 f'<ext-link ext-link-type="uri"{declare} xlink:href={quoteattr(change.new)}>'

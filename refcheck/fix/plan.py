@@ -21,6 +21,7 @@ user switched off in the settings is not "fixed" behind their back.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 from refcheck.model import (
@@ -95,6 +96,8 @@ class ReferenceFix:
         """How messages name the reference: its key/label, else its index."""
         return self.extracted.label or f"reference {self.index}"
 
+
+_ARCHIVE_FORM = re.compile(r"^https?://.+/https?:/{1,2}", re.I)
 
 #: The CSL fields whose registered value refcheck writes back; the author list is not
 #: among them (names are too easily mangled, and a wrong one is worse than a stale one).
@@ -195,6 +198,11 @@ def _one_link(ref: ReferenceReport, link: LinkResult, declined: list[str]) -> li
     if link.status.is_dead:
         code = "link-broken" if link.status.value == "broken" else "link-soft-404"
         if not _has(ref.findings, code, link.url):
+            return []
+        if _ARCHIVE_FORM.search(link.url):
+            # Wayback and archive.today copies embed the original address: an archived
+            # copy of an archived copy helps no reader.
+            declined.append(f"{code}: {link.url} is itself an archived copy")
             return []
         if not link.archive_url:
             declined.append(f"{code}: no archived copy of {link.url} is known")

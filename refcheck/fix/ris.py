@@ -103,6 +103,9 @@ def _change(
         inserts.append(f"{prefix}DO  - {new}{newline}")
         return None
     if change.kind is ChangeKind.ADD_ARCHIVE:
+        lines = record.lines
+        if new in text[lines.start(record.first) : lines.end(record.last)]:
+            return "the archived copy is already cited"
         inserts.append(f"{prefix}N1  - Archived copy: {new}{newline}")
         return None
     if change.kind in (ChangeKind.REPLACE_DOI, ChangeKind.UPDATE_URL):

@@ -87,6 +87,9 @@ def edit_text(text: str, fixes: Sequence[ReferenceFix], log: EditLog) -> str:
                 else:
                     _append_or_skip(lines, fix, span, change, log)
             elif change.kind is ChangeKind.ADD_ARCHIVE:
+                if change.new in text[span.start : span.end]:
+                    log.skip(fix, change, "the archived copy is already cited")
+                    continue
                 _append_or_skip(lines, fix, span, change, log)
             else:
                 log.skip(
@@ -137,7 +140,9 @@ def _append(lines: Lines, splices: Splices, span: _Span, fix: ReferenceFix, log:
         ):
             pieces.append(f"doi:{change.new}")
             log.done(fix, change)
-        elif change.kind is ChangeKind.ADD_ARCHIVE:
+        elif change.kind is ChangeKind.ADD_ARCHIVE and change.new not in lines.text[
+            span.start : span.end
+        ]:
             pieces.append(f"Archived at {change.new}.")
             log.done(fix, change)
     if not pieces:
