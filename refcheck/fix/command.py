@@ -13,6 +13,7 @@ was changed, and what could not be, is listed on standard error.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import shutil
 import sys
@@ -181,6 +182,10 @@ def fix_command(
     if cache_dir is not None and no_cache:
         raise UsageError("--cache-dir and --no-cache contradict each other")
     if output is not None and output != "-":
+        if source != "-" and Path(output).resolve() == Path(source).resolve():
+            raise UsageError(
+                f"--output {output} is SOURCE itself; use --in-place (which keeps a backup)"
+            )
         _check_writable(Path(output))
 
     document = load_document(source)
@@ -191,6 +196,9 @@ def fix_command(
         raise UsageError(unsupported_message(fmt))
     if in_place:
         _check_writable(Path(source))
+        if document.data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            # The corrected copy is written as UTF-8: never re-encode the user's file.
+            raise UsageError(f"{source}: a UTF-16/32 file is not rewritten in place; use -o")
 
     settings = ctx.find_root().obj
     options = CheckOptions(

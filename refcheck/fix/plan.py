@@ -33,7 +33,7 @@ from refcheck.model import (
     RegisteredWork,
     ResolutionStatus,
 )
-from refcheck.render._common import is_web_url, permanent_target
+from refcheck.render._common import is_web_url, permanent_target, plain
 from refcheck.resolve.text import doi_key, is_valid_doi, normalize_doi
 
 
@@ -97,6 +97,7 @@ class ReferenceFix:
         return self.extracted.label or f"reference {self.index}"
 
 
+_UNSAFE_URL = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\"<>]")
 _ARCHIVE_FORM = re.compile(r"^https?://.+/https?:/{1,2}", re.I)
 
 #: The CSL fields whose registered value refcheck writes back; the author list is not
@@ -120,8 +121,14 @@ def _registered_value(record: RegisteredWork, field: str) -> str | None:
         value = record.page
     else:
         value = None
-    value = " ".join(value.split()) if value else None
+    # Registered text is someone else's too: one line, no control or bidi characters.
+    value = plain(value) if value else None
     return value or None
+
+
+def _writable_url(url: str) -> bool:
+    """An absolute http(s) URL with nothing that could break the line it is written on."""
+    return is_web_url(url) and not _UNSAFE_URL.search(url)
 
 
 def _has(findings: tuple[Finding, ...], code: str, url: str | None = None) -> Finding | None:
@@ -185,7 +192,7 @@ def _one_link(ref: ReferenceReport, link: LinkResult, declined: list[str]) -> li
                 f"link-redirected: {link.url} moved through a temporary redirect; not replaced"
             )
             return []
-        if not is_web_url(target):
+        if not _writable_url(target):
             declined.append(f"link-redirected: {target!r} is not an http(s) URL; not written")
             return []
         hops = " -> ".join(str(hop.status) for hop in link.redirects)
@@ -207,7 +214,7 @@ def _one_link(ref: ReferenceReport, link: LinkResult, declined: list[str]) -> li
         if not link.archive_url:
             declined.append(f"{code}: no archived copy of {link.url} is known")
             return []
-        if not is_web_url(link.archive_url):
+        if not _writable_url(link.archive_url):
             declined.append(f"{code}: archived copy {link.archive_url!r} is not an http(s) URL")
             return []
         return [

@@ -390,3 +390,13 @@ def click_group_copy(group: click.Group) -> click.Group:
     clone.commands = dict(group.commands)
     clone.add_command(fix_command)
     return clone
+
+
+def test_output_onto_source_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "r.bib"
+    shutil.copy(FIXTURES / "references.bib", path)
+    before = path.read_bytes()
+    code, _out, err = run(str(path), "-o", str(path), "--no-crossref", "--no-links")
+    assert code == 2
+    assert "use --in-place" in err and err.count("\n") == 1
+    assert path.read_bytes() == before

@@ -368,3 +368,31 @@ def test_jats_archive_declares_xlink_when_the_document_does_not() -> None:
 def test_unwritable_formats_raise_usage_error(fmt: InputFormat) -> None:
     with pytest.raises(UsageError, match=f"fix: cannot write {fmt.value.upper()}"):
         apply_fixes(Document("x", b"x"), fmt, [])
+
+
+def test_hostile_registered_values_cannot_break_lines_or_markup() -> None:
+    record = RegisteredWork(doi=DOI, title="Leg\ncramps\x1b[31m \u202eevil</article-title>")
+    resolution = Resolution(ResolutionStatus.MATCHED, doi=DOI, record=record)
+    ref = report_for(EXT, resolution=resolution,
+                     findings=(finding("metadata-mismatch", field="title"),))
+    (change,) = plan_reference(ref).changes
+    assert change.new == "Leg cramps[31m evil</article-title>"
+    text = ('<article><back><ref-list>\n<ref id="r1"><element-citation>'
+            "<article-title>Leg cramps</article-title></element-citation></ref>\n"
+            "</ref-list></back></article>\n")
+    fix = ReferenceFix(1, ExtractedReference("Leg cramps", line=2, fields={"id": "r1"}), (change,))
+    out = fix_document(Document("a.xml", text.encode()), InputFormat.JATS, [fix]).corrected
+    assert "<article-title>Leg cramps[31m evil&lt;/article-title&gt;</article-title>" in out
+
+
+@pytest.mark.parametrize("target", [
+    "https://new.example/a b", "https://new.example/a\nTY  - JOUR", "javascript:alert(1)",
+    'https://new.example/"><x>',
+])
+def test_unsafe_redirect_targets_are_declined(target: str) -> None:
+    link = LinkResult("http://old.example/a", LinkStatus.REDIRECTED, 200, target,
+                      (Redirect("http://old.example/a", 301, target),))
+    ref = report_for(EXT, links=(link,),
+                     findings=(finding("link-redirected", f"moved: {link.url}"),))
+    fix = plan_reference(ref)
+    assert fix.changes == () and fix.declined
