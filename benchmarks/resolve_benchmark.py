@@ -108,10 +108,21 @@ class Work:
     update_to: list[str] = field(default_factory=list)
     preprint_of: list[str] = field(default_factory=list)
 
+    style: int = 0  # how the registered title is deposited (markup, subtitle split, capitals)
+
     def item(self) -> dict[str, Any]:
         """As a Crossref work item."""
+        title, subtitle = self.title, None
+        if title and self.style == 1 and ": " in title:
+            title, subtitle = title.split(": ", 1)
+        elif title and self.style == 2:
+            first, _, rest = title.partition(" ")
+            title = f"<i>{first}</i> {rest}"
+        elif title and self.style == 3:
+            title = title.upper()
         out: dict[str, Any] = {
-            "DOI": self.doi, "type": self.type, "title": [self.title] if self.title else [],
+            "DOI": self.doi, "type": self.type, "title": [title] if title else [],
+            "subtitle": [subtitle] if subtitle else [],
             "author": [{"family": f, "given": g, "sequence": "first" if i == 0 else "additional",
                         "affiliation": []} for i, (f, g) in enumerate(self.authors)],
             "container-title": [self.container] if self.container else [],
@@ -171,6 +182,7 @@ class Corpus:
         first = r.randrange(1, 2400)
         electronic = r.random() < 0.12
         return Work(
+            style=r.choice([0] * 7 + [1, 2, 3]),
             doi=self.doi(), type="journal-article", title=self.title(),
             authors=[self.person() for _ in range(n_auth)], container=full,
             abbrev=abbr if r.random() < 0.7 else full, year=r.randrange(1985, 2025),
@@ -265,6 +277,14 @@ def render(c: Corpus, w: Work, style: str, *, with_doi: bool) -> Cited:
     if r.random() < 0.15 and len(title) > 20:  # one typo
         i = r.randrange(5, len(title) - 2)
         title = title[:i] + title[i + 1] + title[i] + title[i + 2:] if r.random() < 0.5 else title[:i] + title[i + 1:]
+    if r.random() < 0.03 and fam:  # a misspelt first author
+        f0 = fam[0]
+        k = r.randrange(1, max(2, len(f0) - 1))
+        fam[0] = f0[:k] + f0[k + 1:] if len(f0) > 4 else f0
+    if r.random() < 0.05 and ": " in title and "part" not in title:  # subtitle left out
+        title = title.split(": ")[0]
+    if r.random() < 0.03:
+        title = title.upper()
     journal = w.container or ""
     if w.type == "journal-article" and r.random() < 0.6:
         from refcheck.resolve.journals import abbreviation_fits  # only real abbreviations
@@ -309,6 +329,9 @@ def render(c: Corpus, w: Work, style: str, *, with_doi: bool) -> Cited:
             "nature": f"{', '.join(f'{f}, {i}.' for f, i in zip(fam[:5], ini[:5], strict=True))}{' et al.' if len(fam) > 5 or et_al else ''} {title}. {journal} {vol}, {pg} ({year}).",
         }[style]
         ref_type = ReferenceType.ARTICLE if w.type == "posted-content" else ReferenceType.ARTICLE_JOURNAL
+    if r.random() < 0.08:  # PubMed-style trailers
+        body += r.choice([f" Epub {year} Mar {r.randrange(1, 28)}.", f" PMID: {r.randrange(10**7, 10**8)}.",
+                          f" PMCID: PMC{r.randrange(10**6, 10**7)}.", " [Internet]."])
     doi = None
     if with_doi:
         doi = w.doi
@@ -356,8 +379,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--refs", type=int, default=3000)
     ap.add_argument("--seed", type=int, default=20261126)
-    ap.add_argument("--mode", choices=["fields", "raw"], default="fields",
-                    help="fields: parsed fields given (as from the parser); raw: raw strings only")
+    ap.add_argument("--mode", choices=["fields", "raw", "parser"], default="fields",
+                    help="fields: the generator's noisy fields (an ideal parser); raw: raw strings"
+                    " only; parser: refcheck's own parser reads each string")
     ap.add_argument("--limit", type=int, default=60, help="requests/s the stand-in announces")
     ap.add_argument("--concurrency", type=int, default=6, help="concurrency the stand-in announces")
     ap.add_argument("--latency", type=float, default=0.02, help="stand-in answer delay (s)")
@@ -369,8 +393,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"corpus: {len(works)} works served, {len(cited)} references "
           f"({n_absent} to absent works), styles: {', '.join(STYLES)}; mode: {args.mode}")
     pools = {"polite": (args.limit, args.concurrency), "public": (5, 1), "plus": (args.limit, args.concurrency)}
-    requests = [ResolveRequest(x.reference if args.mode == "fields" else
-                               Reference(doi=x.reference.doi), x.raw) for x in cited]
+    if args.mode == "parser":
+        from refcheck.parse import parse_reference
+
+        requests = [ResolveRequest(parse_reference(x.raw), x.raw) for x in cited]
+    else:
+        requests = [ResolveRequest(x.reference if args.mode == "fields" else
+                                   Reference(doi=x.reference.doi), x.raw) for x in cited]
     with CrossrefStandin(works, pools=pools, latency=args.latency) as server:
         resolver = CrossrefResolver(base_url=server.url, doi_resolver_url=server.url,
                                     mailto="bench@example.org", cache=MemoryCache(), backoff_base=0.2)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -52,6 +53,9 @@ TTL_MISSING = 7 * DAY  # an unknown DOI may be registered soon after publication
 BATCH_SIZE = 20
 # Consecutive connection failures after which the host is treated as unreachable.
 UNREACHABLE_AFTER = 3
+
+
+_PAGES = re.compile(r"\d+\s*[-–]\s*\d+\s*[.,;)]|\bpp?\.\s*\d+|\d\)?\s*:\s*e?\d+")
 
 
 class _NotFound(Exception):
@@ -449,10 +453,13 @@ def _from_decision(
 
 def _skip_reason(req: ResolveRequest) -> str | None:
     ref = req.reference
-    if ref.type == ReferenceType.PERSONAL_COMMUNICATION:
+    # A page range says "journal article" louder than a parser's type: NLM's "[Internet]"
+    # marks online journals, and "Expert opinion on ..." is a journal's name.
+    paged = bool(ref.page) or bool(_PAGES.search(req.raw or ""))
+    if ref.type == ReferenceType.PERSONAL_COMMUNICATION and not paged:
         return "a personal communication is not a registered work"
     has_doi = bool(ref.doi or (req.raw and find_doi(req.raw)))
-    if ref.type == ReferenceType.WEBPAGE and not has_doi:
+    if ref.type == ReferenceType.WEBPAGE and not has_doi and not paged:
         return "a web page without a DOI"
     if not has_doi and not ref.title and len(words(req.raw or "")) < 3:
         return "nothing to search on"

@@ -107,6 +107,8 @@ class _Cited:
     raw_years: set[int]
     title: str | None
     family: str | None
+    has_numbers: bool  # the raw string has volume/page-like numbers besides years
+    has_pages: bool  # the raw string shows a page range, "pp." or ":page"
 
 
 def prepare(reference: Reference, raw: str) -> _Cited:
@@ -124,12 +126,23 @@ def prepare(reference: Reference, raw: str) -> _Cited:
         raw_years=years_in(raw),
         title=norm_title(reference.title) if reference.title else None,
         family=family,
+        has_numbers=_has_numbers(raw),
+        has_pages=bool(re.search(r"\d+\s*[-–]\s*\d+|\bpp?\.\s*\d+|\d\)?\s*:\s*e?\d+", raw)),
     )
+
+
+def _has_numbers(raw: str) -> bool:
+    """Two or more numbers other than years (and DOIs, PMIDs, URLs) in the string."""
+    text = re.sub(r"(?:https?://|doi:?\s*|10\.\d{4,9}/)\S+", " ", raw, flags=re.IGNORECASE)
+    text = re.sub(r"\b(?:PMID|PMCID|ISBN|ISSN)\W*\S+", " ", text, flags=re.IGNORECASE)
+    years = years_in(text)
+    numbers = {n for n in re.findall(r"\d+", text) if not (len(n) == 4 and int(n) in years)}
+    return len(numbers) >= 2
 
 
 def _title_numbers(text: str) -> set[str]:
     """Numbers that tell works apart: digits, and numerals after 'part', 'phase', ..."""
-    out = set(re.findall(r"\b\d+\b", text))
+    out = set(re.findall(r"\d+", text))
     out |= set(re.findall(r"\b(?:part|phase|stage|series|volume)\s+([ivx]+|[a-z])\b", text))
     return out
 
@@ -169,39 +182,57 @@ def _compare_title(cited: _Cited, work: RegisteredWork) -> FieldComparison | Non
         ) / 100.0
         if _title_numbers(cited.title) != _title_numbers(registered):
             score = min(score, 0.8)
-    if score < TITLE_AGREES and (not cited.title or len(registered) >= 0.8 * len(cited.title)):
-        raw_score = _title_in_raw(cited, registered)
+    if score < TITLE_AGREES:
+        # The parser may have cut the title wrongly (run into the journal's name):
+        # the raw string, checked for a properly delimited phrase, can still tell.
+        plain = _RETRACTED_PREFIX.sub("", work.title)
+        raw_score = _title_in_raw(cited, plain)
+        main = plain.split(": ")[0]
+        if raw_score < TITLE_AGREES and main != plain and len(main.split()) >= 4:
+            # Cited without the registered subtitle: the main title alone, if the
+            # citation does not go on with a subtitle of its own.
+            raw_score = max(raw_score, 0.9 * _title_in_raw(cited, main, bare=True))
         if raw_score > score:
             score, cited_value = raw_score, cited_value or None
     agrees = score >= TITLE_AGREES
     return FieldComparison("title", cited_value, work.title, score, agrees)
 
 
-def _title_in_raw(cited: _Cited, registered: str) -> float:
-    """How well the registered title stands, as a whole phrase, in the raw string."""
-    raw = " ".join(cited.raw_words)
-    if not raw:
+def _title_in_raw(cited: _Cited, registered: str, *, bare: bool = False) -> float:
+    """How well the registered title stands, as a whole phrase, in the raw string.
+
+    The phrase must be delimited like a title: a registered title found inside a
+    longer cited title ("Leg cramps in pregnancy" inside "Interventions for leg cramps
+    in pregnancy", "Leg cramps" at the start of "Leg cramps and restless legs ...") or
+    standing as the book of a chapter ("In: <title>") is not the cited title.
+    """
+    raw = cited.raw_fold
+    phrase = " ".join(fold(registered).split())
+    if not raw or not phrase:
         return 0.0
-    align = fuzz.partial_ratio_alignment(registered, raw)
+    align = fuzz.partial_ratio_alignment(phrase, raw)
     if align is None:
         return 0.0
     score = align.score / 100.0
-    span = raw[align.dest_start : align.dest_end]
-    # A number just after the aligned phrase still belongs to the cited title ("part 1").
-    tail = raw[align.dest_end : align.dest_end + 3]
-    if _title_numbers(span) != _title_numbers(registered) or (
-        _title_numbers(tail) - _title_numbers(registered) and re.match(r"\s?\d\b", tail)
-    ):
+    start, end = align.dest_start, align.dest_end
+    while start > 0 and raw[start - 1].isalnum():  # widen to whole words
+        start -= 1
+    while end < len(raw) and raw[end].isalnum():
+        end += 1
+    before = raw[:start].rstrip()
+    after = raw[end:].lstrip()
+    if before and before[-1].isalnum():
         score = min(score, 0.8)
-    # A registered title found inside a longer cited title ("Leg cramps in pregnancy"
-    # inside "Interventions for leg cramps in pregnancy") is not the cited title: the
-    # phrase must start where a title can start in the original, punctuated string.
-    start_word = registered.split(" ")[0]
-    pos = cited.raw_fold.find(start_word)
-    if pos > 0:
-        before = cited.raw_fold[:pos].rstrip()
-        if before and before[-1].isalnum():
-            score = min(score, 0.8)
+    span = raw[start:end]
+    if after and after[0].isalnum() and not span.rstrip()[-1:] in (".", "?", "!", "”", '"'):
+        score = min(score, 0.8)
+    if bare and after.startswith(":"):
+        score = min(score, 0.8)  # the citation has a subtitle the record lacks
+    if re.search(r"(?:^|\W)in\s*:?$", before):
+        score = min(score, 0.8)  # the book a chapter is in
+    # A number just after the aligned phrase still belongs to the cited title ("part 1").
+    if _title_numbers(span) != _title_numbers(phrase) or re.match(r"\s?\d", raw[end : end + 2]):
+        score = min(score, 0.8)
     if len(registered.split()) < 3:
         score *= 0.9
     return score
@@ -221,6 +252,9 @@ def _compare_author(cited: _Cited, work: RegisteredWork) -> FieldComparison | No
             others = [family_key(a.family or a.literal or "") for a in work.authors[1:3]]
             if cited.family in others:
                 score = 0.6  # the right people, another order: a different work more often
+        if score < 0.85 and _opens_with(cited, key):
+            # The parser misread the first author; the string's opening names the registered one.
+            return FieldComparison("author", registered_name, first.display(), 1.0, True)
         shown = cited.reference.first_author
         return FieldComparison(
             "author", shown.display() if shown else None, first.display(), score, score >= 0.85
@@ -239,11 +273,21 @@ def _compare_author(cited: _Cited, work: RegisteredWork) -> FieldComparison | No
     return FieldComparison("author", None, first.display(), 0.0, False if head else None)
 
 
+def _opens_with(cited: _Cited, key: str) -> bool:
+    """Whether the raw string's first words spell the family name ``key``."""
+    head = cited.raw_words[:4]
+    return any(
+        "".join(head[i : i + n]) == key for n in (1, 2, 3) for i in range(len(head) - n + 1)
+    )
+
+
 def _compare_year(cited: _Cited, work: RegisteredWork) -> FieldComparison | None:
     if work.issued is None:
         return None
     year = work.issued.year
-    if cited.reference.issued is not None:
+    if cited.reference.issued is not None and (
+        abs(cited.reference.issued.year - year) <= 1 or year not in cited.raw_years
+    ):
         candidates = {cited.reference.issued.year}
     elif cited.raw_years:
         candidates = cited.raw_years
@@ -265,9 +309,13 @@ def _compare_simple(
     if cited_value:
         mine = cited_value.strip().lower().lstrip("0") or cited_value.strip().lower()
         score = 1.0 if mine == reg else 0.0
-        return FieldComparison(name, cited_value, registered, score, score == 1.0)
+        if score or reg not in cited.raw_numbers:
+            return FieldComparison(name, cited_value, registered, score, score == 1.0)
     if reg in cited.raw_numbers:
         return FieldComparison(name, reg, registered, 1.0, True)
+    if name == "volume" and cited.has_numbers:
+        # The string gives volume and pages, and none of its numbers is this volume.
+        return FieldComparison(name, None, registered, 0.0, False)
     return FieldComparison(name, None, registered, 0.0, None)
 
 
@@ -295,12 +343,18 @@ def _compare_pages(cited: _Cited, work: RegisteredWork) -> FieldComparison | Non
     shown = work.page or work.article_number or registered[0].upper()
     ref = cited.reference
     mine = [k for k in (first_page(ref.page), article_number_key(ref.number), article_number_key(ref.page)) if k]
+    in_raw = next(
+        (k for k in registered if k in cited.raw_numbers or k.lstrip("e") in cited.raw_numbers), None
+    )
     if mine:
         agrees = any(m == r for m in mine for r in registered)
-        return FieldComparison("pages", ref.page or ref.number, shown, 1.0 if agrees else 0.0, agrees)
-    for key in registered:
-        if key in cited.raw_numbers or key.lstrip("e") in cited.raw_numbers:
-            return FieldComparison("pages", key, shown, 1.0, True)
+        if agrees or in_raw is None:
+            return FieldComparison("pages", ref.page or ref.number, shown, float(agrees), agrees)
+    if in_raw is not None:  # written in the string (the parser read another number)
+        return FieldComparison("pages", in_raw, shown, 1.0, True)
+    if cited.has_pages:
+        # The string gives pages, and none of its numbers is this work's first page.
+        return FieldComparison("pages", None, shown, 0.0, False)
     return FieldComparison("pages", None, shown, 0.0, None)
 
 
@@ -311,9 +365,19 @@ def _compare_container(cited: _Cited, work: RegisteredWork) -> FieldComparison |
     if cited.reference.container_title:
         score = container_similarity(cited.reference.container_title, names)
         agrees: bool | None = True if score >= 0.9 else False if score < 0.6 else None
-        return FieldComparison("container", cited.reference.container_title, names[0], score, agrees)
-    # Raw evidence: the full title, or an abbreviation of it, written in the string.
-    best = max(fuzz.partial_ratio(fold(n), cited.raw_fold) for n in names) / 100.0
+        if agrees is not False:
+            return FieldComparison("container", cited.reference.container_title, names[0], score, agrees)
+        found = _container_in_raw(cited, names)
+        if found is None or not found.agrees:
+            return FieldComparison("container", cited.reference.container_title, names[0], score, agrees)
+        return found
+    return _container_in_raw(cited, names)
+
+
+def _container_in_raw(cited: _Cited, names: tuple[str, ...]) -> FieldComparison:
+    """Raw evidence: the container's title, or an abbreviation of it, in the string."""
+    long_names = [fold(n) for n in names if len(n) >= 10]  # "Cell" would be found anywhere
+    best = max((fuzz.partial_ratio(n, cited.raw_fold) for n in long_names), default=0) / 100.0
     if best >= 0.92:
         return FieldComparison("container", None, names[0], best, True)
     size = len([w for w in re.findall(r"[a-z0-9]+", fold(names[0])) if w not in {"of", "the", "and"}])
@@ -350,8 +414,6 @@ def _type_problem(cited: _Cited, work: RegisteredWork) -> str | None:
         return "it is a conference paper, but the reference does not cite a meeting"
     if ref_type == ReferenceType.PAPER_CONFERENCE and kind == "journal-article":
         return "it is the journal version, but a conference paper is cited"
-    if ref_type == ReferenceType.BOOK and kind in {"book-chapter", "book-section"}:
-        return "it is a chapter, but a book is cited"
     return None
 
 
