@@ -144,6 +144,7 @@ class _FixCommand(click.Command):
 )
 @check_options
 @click.option("-q", "--quiet", is_flag=True, help="Do not list the changes on stderr.")
+@click.option("-v", "--verbose", count=True, help="Log each network request to stderr.")
 @click.pass_context
 def fix_command(
     ctx: click.Context,
@@ -167,6 +168,7 @@ def fix_command(
     allow_private: bool,
     timeout: float,
     quiet: bool,
+    verbose: int,
 ) -> None:
     """Write a corrected copy of the bibliography SOURCE (BibTeX, RIS, CSL-JSON, JATS),
     or a unified diff for a text or Markdown article: DOIs added or corrected, URLs
@@ -221,6 +223,14 @@ def fix_command(
         exclude_references=tuple(getattr(settings, "exclude_references", ()) or ()),
         host_limits=dict(getattr(settings, "hosts", {}) or {}),
     )
+    if verbose:
+        import logging
+
+        logging.basicConfig(
+            level=logging.DEBUG if verbose > 1 else logging.INFO,
+            format="refcheck: %(name)s: %(message)s",
+            stream=sys.stderr,
+        )
     report = Checker(options).check_document(document)
     outcome = fix_document(document, fmt, plan_fixes(report))
 

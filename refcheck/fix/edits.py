@@ -7,6 +7,7 @@ byte they did not mean to change stays as it was.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -70,14 +71,32 @@ class Splices:
 
     text: str
     _items: list[tuple[int, int, int, str]] = field(default_factory=list)
+    # Replaced ranges (start, end), kept sorted, so an overlap check is a bisection.
+    _ranges: list[tuple[int, int]] = field(default_factory=list)
+    _points: list[int] = field(default_factory=list)  # insertion offsets, sorted
 
     def add(self, start: int, end: int, new: str) -> bool:
         """Replace ``text[start:end]`` with ``new``; False if it overlaps another edit."""
-        for s, e, _seq, _new in self._items:
-            if start < e and s < end:  # two replacements of the same characters
+        at = bisect.bisect_left(self._ranges, (start, end))
+        before = self._ranges[at - 1] if at > 0 else None
+        after = self._ranges[at] if at < len(self._ranges) else None
+        if start == end:
+            # An insertion may touch a replaced range but not fall inside one.
+            if before is not None and before[0] < start < before[1]:
                 return False
-            if start == end and s < start < e:  # an insertion inside a replacement
+            if after is not None and after[0] < start < after[1]:
                 return False
+        else:
+            if before is not None and start < before[1]:
+                return False
+            if after is not None and after[0] < end:
+                return False
+            inside = bisect.bisect_right(self._points, start)
+            if inside < len(self._points) and self._points[inside] < end:
+                return False  # an insertion would fall inside this replacement
+            self._ranges.insert(at, (start, end))
+        if start == end:
+            bisect.insort(self._points, start)
         self._items.append((start, end, len(self._items), new))
         return True
 
@@ -93,9 +112,11 @@ class Splices:
         out: list[str] = []
         pos = 0
         for start, end, _seq, new in sorted(self._items, key=lambda i: (i[0], i[1] > i[0], i[2])):
+            if start < pos:
+                raise AssertionError("overlapping edits")  # add() prevents this
             out.append(self.text[pos:start])
             out.append(new)
-            pos = max(pos, end)
+            pos = end
         out.append(self.text[pos:])
         return "".join(out)
 

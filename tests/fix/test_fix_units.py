@@ -396,3 +396,20 @@ def test_unsafe_redirect_targets_are_declined(target: str) -> None:
                      findings=(finding("link-redirected", f"moved: {link.url}"),))
     fix = plan_reference(ref)
     assert fix.changes == () and fix.declined
+
+
+def test_splices_refuse_overlaps_and_keep_insertion_order() -> None:
+    from refcheck.fix.edits import Splices
+
+    splices = Splices("abcdefgh")
+    assert splices.add(2, 4, "XY")
+    assert not splices.add(3, 5, "no")  # overlaps c-d
+    assert not splices.add(0, 3, "no")
+    assert not splices.insert(3, "no")  # inside a replaced range
+    assert splices.insert(4, "1") and splices.insert(4, "2")  # at its end: allowed, in order
+    assert splices.insert(2, "<")  # at its start: before the replacement
+    assert splices.add(6, 8, "Z")
+    assert not splices.add(5, 7, "no")
+    assert splices.insert(0, "^")
+    assert not splices.add(7, 8, "no")
+    assert splices.apply() == "^ab<XY12efZ"
