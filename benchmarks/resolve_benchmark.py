@@ -1,3 +1,5 @@
+# Reference templates read best one style per line, however long:
+# ruff: noqa: E501
 """Accuracy and throughput of the Crossref resolver against a local stand-in.
 
 Generates a seeded corpus of synthetic but realistic works (journal articles, chapters,
@@ -39,34 +41,224 @@ from refcheck.cache import MemoryCache  # noqa: E402
 from refcheck.model import Name, PartialDate, Reference, ReferenceType, ResolutionStatus  # noqa: E402
 from refcheck.resolve import CrossrefResolver, ResolveRequest  # noqa: E402
 
-JOURNAL_LISTS = [ROOT.parent / "shared" / "data" / "journals" / "medline-abbreviations.json",
-                 Path("/work/shared/data/journals/medline-abbreviations.json")]
+JOURNAL_LISTS = [
+    ROOT.parent / "shared" / "data" / "journals" / "medline-abbreviations.json",
+    Path("/work/shared/data/journals/medline-abbreviations.json"),
+]
 
-FAMILIES = (
-    "Smith Johnson Williams Brown Jones García Müller Nguyen Kim Li Wang Zhang Chen Liu "
-    "Yamamoto Suzuki Rossi Ferrari Dubois Martin Bernard Kowalski Nowak Novák Hansen Jensen "
-    "Nielsen Bøhmer Åberg Öztürk Yılmaz Schmidt Schneider Fischer Weber Becker Hoffmann "
-    "O'Brien McDonald MacLeod Papadopoulos Ivanov Petrov Silva Santos Oliveira Pereira "
-    "Costa Fernández López Martínez Sánchez Pérez Gómez Díaz Hernández Jiménez Moreno "
-    "Kumar Singh Sharma Patel Gupta Khan Ahmed Ali Hassan Cohen Levi Friedman Katz "
-    "Anderson Thompson Walker Young Allen King Wright Scott Green Baker Adams Nelson Hill"
-).split()
-PARTICLED = ["van der Berg", "de Souza", "van Dijk", "von Neumann", "de la Cruz", "Di Stefano",
-             "van den Broek", "ten Brink", "da Silva", "Le Roux"]
-GIVEN = "Anna Ben Carla David Elena Farid Grace Hiro Ingrid Jorge Karin Luis Maria Nils Olga Pedro Qing Rosa Sven Tomas Ursula Viktor Wen Xavier Yuki Zofia".split()
-TOPIC = (
-    "magnesium calcium vitamin pregnancy cramps sleep insulin diabetes obesity asthma "
-    "hypertension stroke cancer breast prostate lung liver kidney cardiac arrhythmia "
-    "depression anxiety schizophrenia dementia migraine epilepsy arthritis osteoporosis "
-    "infection sepsis malaria tuberculosis influenza vaccine antibiotic resistance "
-    "microbiome inflammation fibrosis angiogenesis apoptosis mitochondria receptor kinase "
-    "neonatal preterm placental postpartum lactation adolescent elderly frailty exercise "
-    "nutrition smoking alcohol opioid analgesia anaesthesia surgery laparoscopic robotic "
-    "imaging ultrasound MRI biomarker genome transcriptome proteome metabolic signalling"
-).split()
-STUDY = ["randomised controlled trial", "cohort study", "systematic review", "meta-analysis",
-         "case-control study", "cross-sectional survey", "pilot study", "qualitative study",
-         "retrospective analysis", "prospective study", "multicentre trial", "mouse model"]
+FAMILIES = [
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "García",
+    "Müller",
+    "Nguyen",
+    "Kim",
+    "Li",
+    "Wang",
+    "Zhang",
+    "Chen",
+    "Liu",
+    "Yamamoto",
+    "Suzuki",
+    "Rossi",
+    "Ferrari",
+    "Dubois",
+    "Martin",
+    "Bernard",
+    "Kowalski",
+    "Nowak",
+    "Novák",
+    "Hansen",
+    "Jensen",
+    "Nielsen",
+    "Bøhmer",
+    "Åberg",
+    "Öztürk",
+    "Yılmaz",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Becker",
+    "Hoffmann",
+    "O'Brien",
+    "McDonald",
+    "MacLeod",
+    "Papadopoulos",
+    "Ivanov",
+    "Petrov",
+    "Silva",
+    "Santos",
+    "Oliveira",
+    "Pereira",
+    "Costa",
+    "Fernández",
+    "López",
+    "Martínez",
+    "Sánchez",
+    "Pérez",
+    "Gómez",
+    "Díaz",
+    "Hernández",
+    "Jiménez",
+    "Moreno",
+    "Kumar",
+    "Singh",
+    "Sharma",
+    "Patel",
+    "Gupta",
+    "Khan",
+    "Ahmed",
+    "Ali",
+    "Hassan",
+    "Cohen",
+    "Levi",
+    "Friedman",
+    "Katz",
+    "Anderson",
+    "Thompson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Green",
+    "Baker",
+    "Adams",
+    "Nelson",
+    "Hill",
+]
+PARTICLED = [
+    "van der Berg",
+    "de Souza",
+    "van Dijk",
+    "von Neumann",
+    "de la Cruz",
+    "Di Stefano",
+    "van den Broek",
+    "ten Brink",
+    "da Silva",
+    "Le Roux",
+]
+GIVEN = [
+    "Anna",
+    "Ben",
+    "Carla",
+    "David",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hiro",
+    "Ingrid",
+    "Jorge",
+    "Karin",
+    "Luis",
+    "Maria",
+    "Nils",
+    "Olga",
+    "Pedro",
+    "Qing",
+    "Rosa",
+    "Sven",
+    "Tomas",
+    "Ursula",
+    "Viktor",
+    "Wen",
+    "Xavier",
+    "Yuki",
+    "Zofia",
+]
+TOPIC = [
+    "magnesium",
+    "calcium",
+    "vitamin",
+    "pregnancy",
+    "cramps",
+    "sleep",
+    "insulin",
+    "diabetes",
+    "obesity",
+    "asthma",
+    "hypertension",
+    "stroke",
+    "cancer",
+    "breast",
+    "prostate",
+    "lung",
+    "liver",
+    "kidney",
+    "cardiac",
+    "arrhythmia",
+    "depression",
+    "anxiety",
+    "schizophrenia",
+    "dementia",
+    "migraine",
+    "epilepsy",
+    "arthritis",
+    "osteoporosis",
+    "infection",
+    "sepsis",
+    "malaria",
+    "tuberculosis",
+    "influenza",
+    "vaccine",
+    "antibiotic",
+    "resistance",
+    "microbiome",
+    "inflammation",
+    "fibrosis",
+    "angiogenesis",
+    "apoptosis",
+    "mitochondria",
+    "receptor",
+    "kinase",
+    "neonatal",
+    "preterm",
+    "placental",
+    "postpartum",
+    "lactation",
+    "adolescent",
+    "elderly",
+    "frailty",
+    "exercise",
+    "nutrition",
+    "smoking",
+    "alcohol",
+    "opioid",
+    "analgesia",
+    "anaesthesia",
+    "surgery",
+    "laparoscopic",
+    "robotic",
+    "imaging",
+    "ultrasound",
+    "MRI",
+    "biomarker",
+    "genome",
+    "transcriptome",
+    "proteome",
+    "metabolic",
+    "signalling",
+]
+STUDY = [
+    "randomised controlled trial",
+    "cohort study",
+    "systematic review",
+    "meta-analysis",
+    "case-control study",
+    "cross-sectional survey",
+    "pilot study",
+    "qualitative study",
+    "retrospective analysis",
+    "prospective study",
+    "multicentre trial",
+    "mouse model",
+]
 PATTERNS = [
     "{A} and {B} in {P}: a {S}",
     "Effect of {A} on {B} in {P}",
@@ -79,9 +271,20 @@ PATTERNS = [
     "Interventions for {B} in {P}",
     "Mechanisms linking {A} to {B}",
 ]
-POPULATION = ["pregnant women", "children", "older adults", "adolescents", "athletes",
-              "patients with type 2 diabetes", "preterm infants", "nursing home residents",
-              "primary care", "rural communities", "intensive care patients", "veterans"]
+POPULATION = [
+    "pregnant women",
+    "children",
+    "older adults",
+    "adolescents",
+    "athletes",
+    "patients with type 2 diabetes",
+    "preterm infants",
+    "nursing home residents",
+    "primary care",
+    "rural communities",
+    "intensive care patients",
+    "veterans",
+]
 
 
 def fold(text: str) -> str:
@@ -121,23 +324,42 @@ class Work:
         elif title and self.style == 3:
             title = title.upper()
         out: dict[str, Any] = {
-            "DOI": self.doi, "type": self.type, "title": [title] if title else [],
+            "DOI": self.doi,
+            "type": self.type,
+            "title": [title] if title else [],
             "subtitle": [subtitle] if subtitle else [],
-            "author": [{"family": f, "given": g, "sequence": "first" if i == 0 else "additional",
-                        "affiliation": []} for i, (f, g) in enumerate(self.authors)],
+            "author": [
+                {
+                    "family": f,
+                    "given": g,
+                    "sequence": "first" if i == 0 else "additional",
+                    "affiliation": [],
+                }
+                for i, (f, g) in enumerate(self.authors)
+            ],
             "container-title": [self.container] if self.container else [],
             "short-container-title": [self.abbrev] if self.abbrev else [],
-            "issued": {"date-parts": [[self.year]]}, "publisher": "Synthetic",
+            "issued": {"date-parts": [[self.year]]},
+            "publisher": "Synthetic",
         }
-        for key, value in (("volume", self.volume), ("issue", self.issue), ("page", self.page),
-                           ("article-number", self.article_number)):
+        for key, value in (
+            ("volume", self.volume),
+            ("issue", self.issue),
+            ("page", self.page),
+            ("article-number", self.article_number),
+        ):
             if value:
                 out[key] = value
         if self.update_to:
-            out["update-to"] = [{"DOI": d, "type": "correction", "source": "publisher"} for d in self.update_to]
+            out["update-to"] = [
+                {"DOI": d, "type": "correction", "source": "publisher"} for d in self.update_to
+            ]
         if self.preprint_of:
-            out["relation"] = {"is-preprint-of": [{"id-type": "doi", "id": d, "asserted-by": "subject"}
-                                                  for d in self.preprint_of]}
+            out["relation"] = {
+                "is-preprint-of": [
+                    {"id-type": "doi", "id": d, "asserted-by": "subject"} for d in self.preprint_of
+                ]
+            }
         return out
 
 
@@ -153,10 +375,16 @@ class Corpus:
         for path in JOURNAL_LISTS:
             if path.exists():
                 data = json.loads(path.read_text(encoding="utf-8"))["default"]["container-title"]
-                pairs = sorted((full, abbr) for full, abbr in data.items()
-                               if full != abbr and 2 <= len(abbr.split()) <= 6)
+                pairs = sorted(
+                    (full, abbr)
+                    for full, abbr in data.items()
+                    if full != abbr and 2 <= len(abbr.split()) <= 6
+                )
                 return self.rng.sample(pairs, 400)
-        return [("Journal of Synthetic Medicine", "J Synth Med"), ("Clinical Test Reports", "Clin Test Rep")]
+        return [
+            ("Journal of Synthetic Medicine", "J Synth Med"),
+            ("Clinical Test Reports", "Clin Test Rep"),
+        ]
 
     def doi(self) -> str:
         self.n += 1
@@ -166,13 +394,23 @@ class Corpus:
     def title(self) -> str:
         r = self.rng
         a, b = r.sample(TOPIC, 2)
-        return r.choice(PATTERNS).format(A=a.capitalize() if r.random() < 0.5 else a, B=b,
-                                         P=r.choice(POPULATION), S=r.choice(STUDY)).capitalize()
+        return (
+            r.choice(PATTERNS)
+            .format(
+                A=a.capitalize() if r.random() < 0.5 else a,
+                B=b,
+                P=r.choice(POPULATION),
+                S=r.choice(STUDY),
+            )
+            .capitalize()
+        )
 
     def person(self) -> tuple[str, str]:
         r = self.rng
         family = r.choice(PARTICLED) if r.random() < 0.06 else r.choice(FAMILIES)
-        given = r.choice(GIVEN) + (" " + r.choice("ABCDEFGHJKLMNPRST") + "." if r.random() < 0.4 else "")
+        given = r.choice(GIVEN) + (
+            " " + r.choice("ABCDEFGHJKLMNPRST") + "." if r.random() < 0.4 else ""
+        )
         return family, given
 
     def article(self) -> Work:
@@ -183,10 +421,15 @@ class Corpus:
         electronic = r.random() < 0.12
         return Work(
             style=r.choice([0] * 7 + [1, 2, 3]),
-            doi=self.doi(), type="journal-article", title=self.title(),
-            authors=[self.person() for _ in range(n_auth)], container=full,
-            abbrev=abbr if r.random() < 0.7 else full, year=r.randrange(1985, 2025),
-            volume=str(r.randrange(1, 240)), issue=str(r.randrange(1, 13)) if r.random() < 0.85 else None,
+            doi=self.doi(),
+            type="journal-article",
+            title=self.title(),
+            authors=[self.person() for _ in range(n_auth)],
+            container=full,
+            abbrev=abbr if r.random() < 0.7 else full,
+            year=r.randrange(1985, 2025),
+            volume=str(r.randrange(1, 240)),
+            issue=str(r.randrange(1, 13)) if r.random() < 0.85 else None,
             page=None if electronic else f"{first}-{first + r.randrange(2, 16)}",
             article_number=f"e{r.randrange(1000, 99999)}" if electronic else None,
         )
@@ -195,28 +438,93 @@ class Corpus:
         """Records that resemble ``w`` but are not it."""
         r = self.rng
         out: list[Work] = []
-        kind = r.choice(["erratum", "reply", "conference", "review", "issue", "same-title",
-                         "part", "preprint", "sibling"])
+        kind = r.choice(
+            [
+                "erratum",
+                "reply",
+                "conference",
+                "review",
+                "issue",
+                "same-title",
+                "part",
+                "preprint",
+                "sibling",
+            ]
+        )
         if kind == "erratum":
-            out.append(Work(self.doi(), "journal-article", r.choice(["Correction to: ", "Erratum: ",
-                            "Corrigendum to “"]) + (w.title or ""), [] if r.random() < 0.5 else w.authors[:1],
-                            w.container, w.abbrev, w.year + r.choice([0, 1]), w.volume,
-                            None, str(r.randrange(1, 2400)), update_to=[w.doi]))
+            out.append(
+                Work(
+                    self.doi(),
+                    "journal-article",
+                    r.choice(["Correction to: ", "Erratum: ", "Corrigendum to “"])
+                    + (w.title or ""),
+                    [] if r.random() < 0.5 else w.authors[:1],
+                    w.container,
+                    w.abbrev,
+                    w.year + r.choice([0, 1]),
+                    w.volume,
+                    None,
+                    str(r.randrange(1, 2400)),
+                    update_to=[w.doi],
+                )
+            )
         elif kind == "reply":
-            out.append(Work(self.doi(), "journal-article", r.choice(["Reply to: ", "Comment on: ",
-                            "Response to "]) + (w.title or ""), [self.person()], w.container, w.abbrev,
-                            w.year + 1, w.volume, w.issue, str(r.randrange(1, 2400))))
+            out.append(
+                Work(
+                    self.doi(),
+                    "journal-article",
+                    r.choice(["Reply to: ", "Comment on: ", "Response to "]) + (w.title or ""),
+                    [self.person()],
+                    w.container,
+                    w.abbrev,
+                    w.year + 1,
+                    w.volume,
+                    w.issue,
+                    str(r.randrange(1, 2400)),
+                )
+            )
         elif kind == "conference":
-            out.append(Work(self.doi(), "proceedings-article", w.title, w.authors,
-                            f"Proceedings of the {r.choice(['International', 'European', 'Annual'])} "
-                            f"Congress on {r.choice(TOPIC).capitalize()}", None, w.year - 1, None, None,
-                            str(r.randrange(1, 400))))
+            out.append(
+                Work(
+                    self.doi(),
+                    "proceedings-article",
+                    w.title,
+                    w.authors,
+                    f"Proceedings of the {r.choice(['International', 'European', 'Annual'])} "
+                    f"Congress on {r.choice(TOPIC).capitalize()}",
+                    None,
+                    w.year - 1,
+                    None,
+                    None,
+                    str(r.randrange(1, 400)),
+                )
+            )
         elif kind == "review":
-            out.append(Work(self.doi(), "peer-review", "Review of: " + (w.title or ""),
-                            [self.person()], None, None, w.year))
+            out.append(
+                Work(
+                    self.doi(),
+                    "peer-review",
+                    "Review of: " + (w.title or ""),
+                    [self.person()],
+                    None,
+                    None,
+                    w.year,
+                )
+            )
         elif kind == "issue":
-            out.append(Work(self.doi(), "journal-issue", None, [], w.container, w.abbrev, w.year,
-                            w.volume, w.issue))
+            out.append(
+                Work(
+                    self.doi(),
+                    "journal-issue",
+                    None,
+                    [],
+                    w.container,
+                    w.abbrev,
+                    w.year,
+                    w.volume,
+                    w.issue,
+                )
+            )
         elif kind == "same-title":
             other = self.article()
             other.title = w.title
@@ -225,12 +533,27 @@ class Corpus:
             base = w.title or ""
             w.title = base + ": part 1"
             sib = self.article()
-            sib.title, sib.authors, sib.container, sib.abbrev = base + ": part 2", w.authors, w.container, w.abbrev
+            sib.title, sib.authors, sib.container, sib.abbrev = (
+                base + ": part 2",
+                w.authors,
+                w.container,
+                w.abbrev,
+            )
             sib.year, sib.volume = w.year, w.volume
             out.append(sib)
         elif kind == "preprint":
-            out.append(Work(self.doi(), "posted-content", w.title, w.authors, None, None, w.year - 1,
-                            preprint_of=[w.doi]))
+            out.append(
+                Work(
+                    self.doi(),
+                    "posted-content",
+                    w.title,
+                    w.authors,
+                    None,
+                    None,
+                    w.year - 1,
+                    preprint_of=[w.doi],
+                )
+            )
         elif kind == "sibling":
             sib = self.article()
             sib.authors = [w.authors[0], *sib.authors[1:]]
@@ -244,8 +567,16 @@ class Corpus:
         book_title = f"{r.choice(['Handbook', 'Textbook', 'Principles', 'Essentials'])} of {r.choice(TOPIC)} {r.choice(['medicine', 'care', 'research'])}"
         year = r.randrange(1990, 2024)
         first = r.randrange(1, 900)
-        ch = Work(self.doi(), "book-chapter", self.title(), [self.person() for _ in range(r.choice([1, 2, 3]))],
-                  book_title, None, year, page=f"{first}-{first + r.randrange(8, 40)}")
+        ch = Work(
+            self.doi(),
+            "book-chapter",
+            self.title(),
+            [self.person() for _ in range(r.choice([1, 2, 3]))],
+            book_title,
+            None,
+            year,
+            page=f"{first}-{first + r.randrange(8, 40)}",
+        )
         book = Work(self.doi(), "book", book_title, [self.person()], None, None, year)
         return ch, book
 
@@ -267,7 +598,9 @@ def render(c: Corpus, w: Work, style: str, *, with_doi: bool) -> Cited:
     """One reference to ``w`` in ``style`` with noise; the parsed fields a parser would give."""
     r = c.rng
     authors = list(w.authors)
-    cut = r.choice([1, 3, 6]) if len(authors) > 6 or (len(authors) > 3 and r.random() < 0.5) else None
+    cut = (
+        r.choice([1, 3, 6]) if len(authors) > 6 or (len(authors) > 3 and r.random() < 0.5) else None
+    )
     et_al = cut is not None and cut < len(authors)
     shown = authors[:cut] if cut else authors
     strip = r.random() < 0.3
@@ -276,11 +609,15 @@ def render(c: Corpus, w: Work, style: str, *, with_doi: bool) -> Cited:
     title = w.title or ""
     if r.random() < 0.15 and len(title) > 20:  # one typo
         i = r.randrange(5, len(title) - 2)
-        title = title[:i] + title[i + 1] + title[i] + title[i + 2:] if r.random() < 0.5 else title[:i] + title[i + 1:]
+        title = (
+            title[:i] + title[i + 1] + title[i] + title[i + 2 :]
+            if r.random() < 0.5
+            else title[:i] + title[i + 1 :]
+        )
     if r.random() < 0.03 and fam:  # a misspelt first author
         f0 = fam[0]
         k = r.randrange(1, max(2, len(f0) - 1))
-        fam[0] = f0[:k] + f0[k + 1:] if len(f0) > 4 else f0
+        fam[0] = f0[:k] + f0[k + 1 :] if len(f0) > 4 else f0
     if r.random() < 0.05 and ": " in title and "part" not in title:  # subtitle left out
         title = title.split(": ")[0]
     if r.random() < 0.03:
@@ -303,7 +640,9 @@ def render(c: Corpus, w: Work, style: str, *, with_doi: bool) -> Cited:
         page = ""
     vol = w.volume
     vi = f"{vol}({issue})" if vol and issue else (vol or "")
-    names_ama = ", ".join(f"{f} {i}" for f, i in zip(fam, ini, strict=True)) + (", et al" if et_al else "")
+    names_ama = ", ".join(f"{f} {i}" for f, i in zip(fam, ini, strict=True)) + (
+        ", et al" if et_al else ""
+    )
     if w.type == "book-chapter":
         body = {
             "ama": f"{names_ama}. {title}. In: {journal}. {year}:{page}.",
@@ -328,10 +667,18 @@ def render(c: Corpus, w: Work, style: str, *, with_doi: bool) -> Cited:
             "ieee": f"{', '.join(f'{i}. {f}' for f, i in zip(fam[:3], ini[:3], strict=True))}{' et al.' if len(fam) > 3 or et_al else ''}, “{title},” {journal}, vol. {vol}{', no. ' + issue if issue else ''}{', pp. ' + pg if pg else ''}, {year}.",
             "nature": f"{', '.join(f'{f}, {i}.' for f, i in zip(fam[:5], ini[:5], strict=True))}{' et al.' if len(fam) > 5 or et_al else ''} {title}. {journal} {vol}, {pg} ({year}).",
         }[style]
-        ref_type = ReferenceType.ARTICLE if w.type == "posted-content" else ReferenceType.ARTICLE_JOURNAL
+        ref_type = (
+            ReferenceType.ARTICLE if w.type == "posted-content" else ReferenceType.ARTICLE_JOURNAL
+        )
     if r.random() < 0.08:  # PubMed-style trailers
-        body += r.choice([f" Epub {year} Mar {r.randrange(1, 28)}.", f" PMID: {r.randrange(10**7, 10**8)}.",
-                          f" PMCID: PMC{r.randrange(10**6, 10**7)}.", " [Internet]."])
+        body += r.choice(
+            [
+                f" Epub {year} Mar {r.randrange(1, 28)}.",
+                f" PMID: {r.randrange(10**7, 10**8)}.",
+                f" PMCID: PMC{r.randrange(10**6, 10**7)}.",
+                " [Internet].",
+            ]
+        )
     doi = None
     if with_doi:
         doi = w.doi
@@ -339,9 +686,16 @@ def render(c: Corpus, w: Work, style: str, *, with_doi: bool) -> Cited:
             doi = doi[:-1] + str((int(doi[-1]) + 1) % 10)
         body += f" doi:{doi}"
     parsed = Reference(
-        type=ref_type, authors=tuple(Name(family=f) for f in fam), et_al=et_al, title=title,
-        container_title=journal or None, issued=PartialDate(year), volume=vol if w.type != "book-chapter" else None,
-        issue=issue, page=page or None, doi=doi,
+        type=ref_type,
+        authors=tuple(Name(family=f) for f in fam),
+        et_al=et_al,
+        title=title,
+        container_title=journal or None,
+        issued=PartialDate(year),
+        volume=vol if w.type != "book-chapter" else None,
+        issue=issue,
+        page=page or None,
+        doi=doi,
     )
     return Cited(body, parsed, w.doi, style)
 
@@ -379,9 +733,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--refs", type=int, default=3000)
     ap.add_argument("--seed", type=int, default=20261126)
-    ap.add_argument("--mode", choices=["fields", "raw", "parser"], default="fields",
-                    help="fields: the generator's noisy fields (an ideal parser); raw: raw strings"
-                    " only; parser: refcheck's own parser reads each string")
+    ap.add_argument(
+        "--mode",
+        choices=["fields", "raw", "parser"],
+        default="fields",
+        help="fields: the generator's noisy fields (an ideal parser); raw: raw strings"
+        " only; parser: refcheck's own parser reads each string",
+    )
     ap.add_argument("--limit", type=int, default=60, help="requests/s the stand-in announces")
     ap.add_argument("--concurrency", type=int, default=6, help="concurrency the stand-in announces")
     ap.add_argument("--latency", type=float, default=0.02, help="stand-in answer delay (s)")
@@ -390,19 +748,34 @@ def main(argv: list[str] | None = None) -> int:
 
     works, cited = build(args.seed, args.refs)
     n_absent = sum(1 for x in cited if x.gold is None)
-    print(f"corpus: {len(works)} works served, {len(cited)} references "
-          f"({n_absent} to absent works), styles: {', '.join(STYLES)}; mode: {args.mode}")
-    pools = {"polite": (args.limit, args.concurrency), "public": (5, 1), "plus": (args.limit, args.concurrency)}
+    print(
+        f"corpus: {len(works)} works served, {len(cited)} references "
+        f"({n_absent} to absent works), styles: {', '.join(STYLES)}; mode: {args.mode}"
+    )
+    pools = {
+        "polite": (args.limit, args.concurrency),
+        "public": (5, 1),
+        "plus": (args.limit, args.concurrency),
+    }
     if args.mode == "parser":
         from refcheck.parse import parse_reference
 
         requests = [ResolveRequest(parse_reference(x.raw), x.raw) for x in cited]
     else:
-        requests = [ResolveRequest(x.reference if args.mode == "fields" else
-                                   Reference(doi=x.reference.doi), x.raw) for x in cited]
+        requests = [
+            ResolveRequest(
+                x.reference if args.mode == "fields" else Reference(doi=x.reference.doi), x.raw
+            )
+            for x in cited
+        ]
     with CrossrefStandin(works, pools=pools, latency=args.latency) as server:
-        resolver = CrossrefResolver(base_url=server.url, doi_resolver_url=server.url,
-                                    mailto="bench@example.org", cache=MemoryCache(), backoff_base=0.2)
+        resolver = CrossrefResolver(
+            base_url=server.url,
+            doi_resolver_url=server.url,
+            mailto="bench@example.org",
+            cache=MemoryCache(),
+            backoff_base=0.2,
+        )
         start = time.monotonic()
         results = resolver.resolve_many(requests)
         elapsed = time.monotonic() - start
@@ -428,19 +801,35 @@ def main(argv: list[str] | None = None) -> int:
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     per_style = {}
     for style in STYLES:
-        pairs = [(x, res) for x, res in zip(cited, results, strict=True) if x.style == style and x.gold]
-        ok = sum(1 for x, res in pairs if res.doi and x.gold and res.doi.lower() == x.gold.lower()
-                 and res.status == ResolutionStatus.MATCHED)
+        pairs = [
+            (x, res) for x, res in zip(cited, results, strict=True) if x.style == style and x.gold
+        ]
+        ok = sum(
+            1
+            for x, res in pairs
+            if res.doi
+            and x.gold
+            and res.doi.lower() == x.gold.lower()
+            and res.status == ResolutionStatus.MATCHED
+        )
         per_style[style] = f"{ok}/{len(pairs)}"
-    print(f"precision {precision:.4f}  recall {recall:.4f}  F1 {f1:.4f}  "
-          f"(TP {tp}, FP {fp}, FN {fn}, ambiguous {amb}, errors {err})")
+    print(
+        f"precision {precision:.4f}  recall {recall:.4f}  F1 {f1:.4f}  "
+        f"(TP {tp}, FP {fp}, FN {fn}, ambiguous {amb}, errors {err})"
+    )
     print(f"recall by style: {per_style}")
-    print(f"requests {sent} ({sent / len(cited):.2f} per reference), 429s {rate_limited}, "
-          f"{len(cited) / elapsed:.1f} references/s, {sent / elapsed:.1f} requests/s in {elapsed:.1f}s")
-    print(f"share of the announced rate used: {sent / elapsed / args.limit:.0%} "
-          f"(limit {args.limit}/s, concurrency {args.concurrency})")
+    print(
+        f"requests {sent} ({sent / len(cited):.2f} per reference), 429s {rate_limited}, "
+        f"{len(cited) / elapsed:.1f} references/s, {sent / elapsed:.1f} requests/s in {elapsed:.1f}s"
+    )
+    print(
+        f"share of the announced rate used: {sent / elapsed / args.limit:.0%} "
+        f"(limit {args.limit}/s, concurrency {args.concurrency})"
+    )
     for x, res in wrong[: args.show_errors]:
-        print(f"\n[{x.style}] gold={x.gold} got={res.status.value} {res.doi} conf={res.confidence:.2f}\n  {x.raw}\n  {res.reason}")
+        print(
+            f"\n[{x.style}] gold={x.gold} got={res.status.value} {res.doi} conf={res.confidence:.2f}\n  {x.raw}\n  {res.reason}"
+        )
     return 0
 
 

@@ -34,7 +34,7 @@ from refcheck.model import (
     Resolution,
     ResolutionStatus,
 )
-from refcheck.resolve.interface import ResolveRequest, Resolver, ResolverError
+from refcheck.resolve.interface import Resolver, ResolveRequest, ResolverError
 from refcheck.resolve.match import Decision, assess, choose, prepare
 from refcheck.resolve.records import SELECT_FIELDS, compact_item, work_from_crossref
 from refcheck.resolve.text import doi_key, find_doi, is_valid_doi, normalize_doi, words
@@ -133,7 +133,7 @@ class CrossrefResolver(Resolver):
             base_url=self.base_url,
             mailto=mailto,
             ua_string=f"refcheck/{_version()}",
-            timeout=timeout,  # type: ignore[arg-type]
+            timeout=timeout,
         )
         self._lock = threading.Lock()
         self._connect_failures = 0
@@ -174,7 +174,7 @@ class CrossrefResolver(Resolver):
                 with self._lock:
                     self._connect_failures = 0
                 return result
-            except Exception as exc:  # noqa: BLE001 - the single translation boundary
+            except Exception as exc:
                 kind, detail = _classify(exc)
             finally:
                 self.pacer.release()
@@ -252,7 +252,7 @@ class CrossrefResolver(Resolver):
         """The Crossref item for a DOI, or ``None`` when Crossref does not know it."""
         doi = doi_key(doi)
         with self._lock:
-            hit = self._fresh.get(doi)
+            hit: Any = self._fresh.get(doi)
         if hit is None:
             hit = self._cached(NS_WORK, doi)
         if hit is None:
@@ -264,8 +264,8 @@ class CrossrefResolver(Resolver):
             except _NotFound:
                 hit = {"missing": True}
                 self.cache.put(NS_WORK, doi, hit, TTL_MISSING)
-        item = hit.get("item") if isinstance(hit, dict) else None
-        return item if isinstance(item, dict) else None
+        found = hit.get("item") if isinstance(hit, dict) else None
+        return found if isinstance(found, dict) else None
 
     def _search(self, query: str) -> list[dict[str, Any]]:
         key = f"{self.rows}|{' '.join(query.split())}"
@@ -377,9 +377,12 @@ class CrossrefResolver(Resolver):
                 verdict = assess(cited, work)
                 title = next((c for c in verdict.comparisons if c.field == "title"), None)
                 author = next((c for c in verdict.comparisons if c.field == "author"), None)
-                other = (
-                    title is not None and title.score < 0.6 and title.cited is not None
-                ) or (title is not None and title.score < 0.6 and author is not None and not author.agrees)
+                other = (title is not None and title.score < 0.6 and title.cited is not None) or (
+                    title is not None
+                    and title.score < 0.6
+                    and author is not None
+                    and not author.agrees
+                )
                 if not other:
                     return Resolution(
                         ResolutionStatus.MATCHED,
@@ -404,11 +407,17 @@ class CrossrefResolver(Resolver):
                     " (another registration agency); metadata not compared",
                 )
             else:
-                notes.append(f"the cited DOI {doi} is registered neither with Crossref nor"
-                             " with the DOI handle service")
+                notes.append(
+                    f"the cited DOI {doi} is registered neither with Crossref nor"
+                    " with the DOI handle service"
+                )
         query = _query_string(reference, req.raw)
         if not query:
-            return Resolution(ResolutionStatus.NOT_FOUND, record=wrong, reason="; ".join(notes) or "nothing to search on")
+            return Resolution(
+                ResolutionStatus.NOT_FOUND,
+                record=wrong,
+                reason="; ".join(notes) or "nothing to search on",
+            )
         candidates = [w for w in map(work_from_crossref, self._search(query)) if w is not None]
         decision = choose(cited, candidates)
         return _from_decision(decision, len(candidates), notes, wrong)

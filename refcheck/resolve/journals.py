@@ -25,7 +25,26 @@ from refcheck.resolve.text import fold
 INDEX_PATH = Path(__file__).resolve().parent.parent / "data" / "journals" / "abbreviations.tsv"
 
 # Words ISO 4 drops from abbreviations.
-_STOP = frozenset("of the and for in on at de la le des du der und et y".split())
+_STOP = frozenset(
+    [
+        "of",
+        "the",
+        "and",
+        "for",
+        "in",
+        "on",
+        "at",
+        "de",
+        "la",
+        "le",
+        "des",
+        "du",
+        "der",
+        "und",
+        "et",
+        "y",
+    ]
+)
 
 
 def _tokens(title: str) -> list[str]:
@@ -62,7 +81,7 @@ def squashed_fits(abbrev_key: str, full: str) -> bool:
     """Whether a spaceless abbreviation ('jglaciol') can be cut into ISO 4 pieces of ``full``."""
     tokens = _tokens(full)
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def fits(i: int, j: int) -> bool:
         if j == len(tokens):
             return i == len(abbrev_key)
@@ -124,8 +143,11 @@ def build_index(source: Path) -> list[tuple[str, str]]:
                 pairs.add((journal_key(abbr), journal_key(full)))
     for line in (source / "crossref-squashed-abbreviations.tsv").read_text("utf-8").splitlines():
         abbr, _, full = line.partition("\t")
-        if abbr and full and journal_key(abbr) != journal_key(full) and not squashed_fits(
-            journal_key(abbr), full
+        if (
+            abbr
+            and full
+            and journal_key(abbr) != journal_key(full)
+            and not squashed_fits(journal_key(abbr), full)
         ):
             pairs.add((journal_key(abbr), journal_key(full)))
     return sorted(p for p in pairs if p[0] and p[1])

@@ -43,7 +43,9 @@ _UPDATE_CODES = {
     UpdateKind.RETRACTION: ("retracted", Severity.ERROR, "retracted"),
     UpdateKind.WITHDRAWAL: ("withdrawn", Severity.ERROR, "withdrawn"),
     UpdateKind.EXPRESSION_OF_CONCERN: (
-        "expression-of-concern", Severity.WARNING, "the subject of an expression of concern"
+        "expression-of-concern",
+        Severity.WARNING,
+        "the subject of an expression of concern",
     ),
     UpdateKind.CORRECTION: ("corrected", Severity.INFO, "corrected"),
 }
@@ -82,48 +84,78 @@ def resolution_findings(reference: Reference, resolution: Resolution) -> list[Fi
 
     if cited and not is_valid_doi(cited):
         fix = f"replace it with DOI {found}" if found else "correct the DOI or remove it"
-        out.append(Finding(
-            "doi-invalid", Severity.ERROR,
-            f"The DOI {cited_raw!r} is malformed (a DOI reads 10.<registrant>/<suffix>).",
-            fix=fix, field="DOI",
-        ))
-    elif cited and status == ResolutionStatus.MATCHED and found and doi_key(found) != doi_key(cited):
-        out.append(Finding(
-            "doi-mismatch", Severity.ERROR,
-            f"The cited DOI {cited} belongs to another work; this reference is registered"
-            f" as {found}.",
-            fix=f"replace the DOI with {found}", field="DOI",
-        ))
-    elif cited and status == ResolutionStatus.NOT_FOUND and record is not None and doi_key(record.doi) == doi_key(cited):
-        out.append(Finding(
-            "doi-mismatch", Severity.ERROR,
-            f"The cited DOI {cited} is registered for a different work, {_describe(record)},"
-            " and the cited work was not found in Crossref.",
-            fix="check the DOI against the article and correct it", field="DOI",
-        ))
+        out.append(
+            Finding(
+                "doi-invalid",
+                Severity.ERROR,
+                f"The DOI {cited_raw!r} is malformed (a DOI reads 10.<registrant>/<suffix>).",
+                fix=fix,
+                field="DOI",
+            )
+        )
+    elif (
+        cited and status == ResolutionStatus.MATCHED and found and doi_key(found) != doi_key(cited)
+    ):
+        out.append(
+            Finding(
+                "doi-mismatch",
+                Severity.ERROR,
+                f"The cited DOI {cited} belongs to another work; this reference is registered"
+                f" as {found}.",
+                fix=f"replace the DOI with {found}",
+                field="DOI",
+            )
+        )
+    elif (
+        cited
+        and status == ResolutionStatus.NOT_FOUND
+        and record is not None
+        and doi_key(record.doi) == doi_key(cited)
+    ):
+        out.append(
+            Finding(
+                "doi-mismatch",
+                Severity.ERROR,
+                f"The cited DOI {cited} is registered for a different work, {_describe(record)},"
+                " and the cited work was not found in Crossref.",
+                fix="check the DOI against the article and correct it",
+                field="DOI",
+            )
+        )
     elif cited and status == ResolutionStatus.NOT_FOUND and record is None:
-        out.append(Finding(
-            "doi-unknown", Severity.WARNING,
-            f"The DOI {cited} is registered neither with Crossref nor with any agency the"
-            " DOI handle service knows.",
-            fix="check the DOI against the article", field="DOI",
-        ))
+        out.append(
+            Finding(
+                "doi-unknown",
+                Severity.WARNING,
+                f"The DOI {cited} is registered neither with Crossref nor with any agency the"
+                " DOI handle service knows.",
+                fix="check the DOI against the article",
+                field="DOI",
+            )
+        )
     if status == ResolutionStatus.MATCHED and found and not cited:
-        out.append(Finding(
-            "doi-missing", Severity.WARNING,
-            f"The reference has no DOI; Crossref registers it as {found}.",
-            fix=f"add DOI {found}", field="DOI",
-        ))
+        out.append(
+            Finding(
+                "doi-missing",
+                Severity.WARNING,
+                f"The reference has no DOI; Crossref registers it as {found}.",
+                fix=f"add DOI {found}",
+                field="DOI",
+            )
+        )
 
     if status == ResolutionStatus.AMBIGUOUS and record is not None:
         rivals = [record, *resolution.alternatives]
         listed = "; ".join(f"{w.doi} {_describe(w)}" for w in rivals)
-        out.append(Finding(
-            "ambiguous-match", Severity.INFO,
-            f"Several registered works fit this reference equally well: {listed}.",
-            fix="add the DOI of the work meant: " + " or ".join(w.doi for w in rivals),
-            field="DOI",
-        ))
+        out.append(
+            Finding(
+                "ambiguous-match",
+                Severity.INFO,
+                f"Several registered works fit this reference equally well: {listed}.",
+                fix="add the DOI of the work meant: " + " or ".join(w.doi for w in rivals),
+                field="DOI",
+            )
+        )
 
     if status != ResolutionStatus.MATCHED or record is None:
         return out
@@ -131,12 +163,15 @@ def resolution_findings(reference: Reference, resolution: Resolution) -> list[Fi
     for comp in resolution.comparisons:
         if comp.agrees is False and comp.cited and comp.registered:
             name = _FIELD_NAMES.get(comp.field, comp.field)
-            out.append(Finding(
-                "metadata-mismatch", Severity.WARNING,
-                f"The {name} is cited as {comp.cited!r} but registered as {comp.registered!r}.",
-                fix=f"change the {name} to {comp.registered!r}",
-                field=_CSL_FIELD.get(comp.field, comp.field),
-            ))
+            out.append(
+                Finding(
+                    "metadata-mismatch",
+                    Severity.WARNING,
+                    f"The {name} is cited as {comp.cited!r} but registered as {comp.registered!r}.",
+                    fix=f"change the {name} to {comp.registered!r}",
+                    field=_CSL_FIELD.get(comp.field, comp.field),
+                )
+            )
 
     for update in record.updated_by:
         if update.kind not in _UPDATE_CODES:
@@ -151,11 +186,15 @@ def resolution_findings(reference: Reference, resolution: Resolution) -> list[Fi
             if update.doi
             else "check the work's status and remove or qualify the citation"
         )
-        out.append(Finding(
-            code, severity,
-            f"{record.doi} was {what}{when}{notice}, according to {_source(update)}.",
-            fix=fix, field="DOI",
-        ))
+        out.append(
+            Finding(
+                code,
+                severity,
+                f"{record.doi} was {what}{when}{notice}, according to {_source(update)}.",
+                fix=fix,
+                field="DOI",
+            )
+        )
 
     if record.updates_to:
         title = record.title or ""
@@ -164,18 +203,27 @@ def resolution_findings(reference: Reference, resolution: Resolution) -> list[Fi
             if pattern.search(title):
                 code, label = c, lab
                 break
-        out.append(Finding(
-            code, Severity.INFO,
-            f"This reference cites the {label} itself ({record.doi}), which concerns"
-            f" {', '.join(record.updates_to)}; the notice is not itself {code.replace('-', ' ')}.",
-            fix=None, field="DOI",
-        ))
+        out.append(
+            Finding(
+                code,
+                Severity.INFO,
+                f"This reference cites the {label} itself ({record.doi}), which concerns"
+                f" {', '.join(record.updates_to)}; the notice is not itself"
+                f" {code.replace('-', ' ')}.",
+                fix=None,
+                field="DOI",
+            )
+        )
 
     if record.preprint_of:
         vor = record.preprint_of[0]
-        out.append(Finding(
-            "preprint-published", Severity.WARNING,
-            f"The cited preprint {record.doi} has been published as {vor}.",
-            fix=f"cite the published version, DOI {vor}", field="DOI",
-        ))
+        out.append(
+            Finding(
+                "preprint-published",
+                Severity.WARNING,
+                f"The cited preprint {record.doi} has been published as {vor}.",
+                fix=f"cite the published version, DOI {vor}",
+                field="DOI",
+            )
+        )
     return out

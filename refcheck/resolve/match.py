@@ -48,11 +48,23 @@ ACCEPT_CONFIDENCE = 0.72
 AMBIGUITY_MARGIN = 0.03
 
 # Records that are never the cited work itself.
-NEVER_TYPES = frozenset({
-    "journal-issue", "journal-volume", "journal", "component", "peer-review",
-    "proceedings", "proceedings-series", "book-set", "book-series", "book-part",
-    "book-track", "report-series", "grant",
-})
+NEVER_TYPES = frozenset(
+    {
+        "journal-issue",
+        "journal-volume",
+        "journal",
+        "component",
+        "peer-review",
+        "proceedings",
+        "proceedings-series",
+        "book-set",
+        "book-series",
+        "book-part",
+        "book-track",
+        "report-series",
+        "grant",
+    }
+)
 BOOK_TYPES = frozenset({"book", "edited-book", "monograph", "reference-book"})
 CHAPTER_TYPES = frozenset({"book-chapter", "book-section", "reference-entry", "other"})
 
@@ -174,12 +186,15 @@ def _compare_title(cited: _Cited, work: RegisteredWork) -> FieldComparison | Non
     if cited.title:
         parts = [cited.title, cited.title.split(":")[0]]
         main_r = norm_title(_RETRACTED_PREFIX.sub("", work.title).split(":")[0])
-        score = max(
-            fuzz.ratio(cited.title, registered),
-            fuzz.token_sort_ratio(cited.title, registered),
-            fuzz.ratio(cited.title, main_r) if len(main_r) >= 20 else 0,
-            fuzz.ratio(norm_title(parts[1]), registered) if len(parts[1]) >= 20 else 0,
-        ) / 100.0
+        score = (
+            max(
+                fuzz.ratio(cited.title, registered),
+                fuzz.token_sort_ratio(cited.title, registered),
+                fuzz.ratio(cited.title, main_r) if len(main_r) >= 20 else 0,
+                fuzz.ratio(norm_title(parts[1]), registered) if len(parts[1]) >= 20 else 0,
+            )
+            / 100.0
+        )
         if _title_numbers(cited.title) != _title_numbers(registered):
             score = min(score, 0.8)
     if score < TITLE_AGREES:
@@ -224,7 +239,7 @@ def _title_in_raw(cited: _Cited, registered: str, *, bare: bool = False) -> floa
     if before and before[-1].isalnum():
         score = min(score, 0.8)
     span = raw[start:end]
-    if after and after[0].isalnum() and not span.rstrip()[-1:] in (".", "?", "!", "”", '"'):
+    if after and after[0].isalnum() and span.rstrip()[-1:] not in (".", "?", "!", "”", '"'):
         score = min(score, 0.8)
     if bare and after.startswith(":"):
         score = min(score, 0.8)  # the citation has a subtitle the record lacks
@@ -276,9 +291,7 @@ def _compare_author(cited: _Cited, work: RegisteredWork) -> FieldComparison | No
 def _opens_with(cited: _Cited, key: str) -> bool:
     """Whether the raw string's first words spell the family name ``key``."""
     head = cited.raw_words[:4]
-    return any(
-        "".join(head[i : i + n]) == key for n in (1, 2, 3) for i in range(len(head) - n + 1)
-    )
+    return any("".join(head[i : i + n]) == key for n in (1, 2, 3) for i in range(len(head) - n + 1))
 
 
 def _compare_year(cited: _Cited, work: RegisteredWork) -> FieldComparison | None:
@@ -342,9 +355,18 @@ def _compare_pages(cited: _Cited, work: RegisteredWork) -> FieldComparison | Non
         return None
     shown = work.page or work.article_number or registered[0].upper()
     ref = cited.reference
-    mine = [k for k in (first_page(ref.page), article_number_key(ref.number), article_number_key(ref.page)) if k]
+    mine = [
+        k
+        for k in (
+            first_page(ref.page),
+            article_number_key(ref.number),
+            article_number_key(ref.page),
+        )
+        if k
+    ]
     in_raw = next(
-        (k for k in registered if k in cited.raw_numbers or k.lstrip("e") in cited.raw_numbers), None
+        (k for k in registered if k in cited.raw_numbers or k.lstrip("e") in cited.raw_numbers),
+        None,
     )
     if mine:
         agrees = any(m == r for m in mine for r in registered)
@@ -366,10 +388,14 @@ def _compare_container(cited: _Cited, work: RegisteredWork) -> FieldComparison |
         score = container_similarity(cited.reference.container_title, names)
         agrees: bool | None = True if score >= 0.9 else False if score < 0.6 else None
         if agrees is not False:
-            return FieldComparison("container", cited.reference.container_title, names[0], score, agrees)
+            return FieldComparison(
+                "container", cited.reference.container_title, names[0], score, agrees
+            )
         found = _container_in_raw(cited, names)
         if found is None or not found.agrees:
-            return FieldComparison("container", cited.reference.container_title, names[0], score, agrees)
+            return FieldComparison(
+                "container", cited.reference.container_title, names[0], score, agrees
+            )
         return found
     return _container_in_raw(cited, names)
 
@@ -380,7 +406,9 @@ def _container_in_raw(cited: _Cited, names: tuple[str, ...]) -> FieldComparison:
     best = max((fuzz.partial_ratio(n, cited.raw_fold) for n in long_names), default=0) / 100.0
     if best >= 0.92:
         return FieldComparison("container", None, names[0], best, True)
-    size = len([w for w in re.findall(r"[a-z0-9]+", fold(names[0])) if w not in {"of", "the", "and"}])
+    size = len(
+        [w for w in re.findall(r"[a-z0-9]+", fold(names[0])) if w not in {"of", "the", "and"}]
+    )
     tokens = cited.raw_words
     for i in range(max(0, len(tokens) - size + 1)):
         for j in range(size, size + 3):  # stop words written out lengthen the window
@@ -400,14 +428,18 @@ def _type_problem(cited: _Cited, work: RegisteredWork) -> str | None:
         return "it is the whole book, but a chapter is cited"
     if ref_type == ReferenceType.ARTICLE_JOURNAL and kind == "proceedings-article":
         return "it is the conference version, but a journal article is cited"
-    if kind == "posted-content" and ref_type != ReferenceType.ARTICLE and not _PREPRINT_WORDS.search(
-        cited.raw_fold
+    if (
+        kind == "posted-content"
+        and ref_type != ReferenceType.ARTICLE
+        and not _PREPRINT_WORDS.search(cited.raw_fold)
     ):
         # A preprint and its journal version share title, authors and often the year;
         # only a reference that says it cites a preprint may be matched to one.
         return "it is a preprint, but the reference does not cite a preprint"
-    if kind == "proceedings-article" and ref_type != ReferenceType.PAPER_CONFERENCE and not (
-        _CONFERENCE_WORDS.search(cited.raw_fold)
+    if (
+        kind == "proceedings-article"
+        and ref_type != ReferenceType.PAPER_CONFERENCE
+        and not (_CONFERENCE_WORDS.search(cited.raw_fold))
     ):
         # The conference version of a journal article: same title and authors, a year
         # earlier. Only a reference that names a meeting may be matched to it.
@@ -454,20 +486,34 @@ def assess(cited: _Cited, work: RegisteredWork) -> Assessment:
     reg_title = norm_title(work.title or "")
     if (work.updates_to or _is_notice_title(reg_title)) and not _cites_notice(cited):
         return verdict(False, f"rejected {work.doi}: it is a notice or response about another work")
-    support = [f for f in ("author", "year", "volume", "pages", "container") if by_field.get(f) and by_field[f].agrees]
-    against = [f for f in ("author", "year", "volume", "pages") if by_field.get(f) and by_field[f].agrees is False]
-    if title_cmp is None or not title_cmp.agrees:
+    support = [
+        f
+        for f in ("author", "year", "volume", "pages", "container")
+        if by_field.get(f) and by_field[f].agrees
+    ]
+    against = [
+        f
+        for f in ("author", "year", "volume", "pages")
+        if by_field.get(f) and by_field[f].agrees is False
+    ]
+    numbers_only = title_cmp is None and {"author", "year", "volume", "pages"} <= set(support)
+    if (title_cmp is None or not title_cmp.agrees) and not numbers_only:
         # Without a matching title only a full set of numbers and the author will do.
-        if not (title_cmp is None and {"author", "year", "volume", "pages"} <= set(support)):
-            score = f"{title_cmp.score:.2f}" if title_cmp else "none"
-            return verdict(False, f"rejected {work.doi}: title does not match (similarity {score})")
+        score = f"{title_cmp.score:.2f}" if title_cmp else "none"
+        return verdict(False, f"rejected {work.doi}: title does not match (similarity {score})")
     if len(support) < 2:
-        return verdict(False, f"rejected {work.doi}: too few fields agree ({', '.join(support) or 'none'})")
+        return verdict(
+            False, f"rejected {work.doi}: too few fields agree ({', '.join(support) or 'none'})"
+        )
     if len(against) > 1 and len(against) >= len(support) - 1:
         return verdict(False, f"rejected {work.doi}: {', '.join(against)} disagree")
     if confidence < ACCEPT_CONFIDENCE:
-        return verdict(False, f"rejected {work.doi}: confidence {confidence:.2f} below {ACCEPT_CONFIDENCE}")
-    agreed = ", ".join(["title", *support]) if title_cmp and title_cmp.agrees else ", ".join(support)
+        return verdict(
+            False, f"rejected {work.doi}: confidence {confidence:.2f} below {ACCEPT_CONFIDENCE}"
+        )
+    agreed = (
+        ", ".join(["title", *support]) if title_cmp and title_cmp.agrees else ", ".join(support)
+    )
     why = f"{agreed} agree"
     if against:
         why += f"; {', '.join(against)} differ"
@@ -493,7 +539,9 @@ def choose(cited: _Cited, works: Sequence[RegisteredWork]) -> Decision:
         seen.add(work.doi.lower())
         assessed.append(assess(cited, work))
     accepted = sorted(
-        (a for a in assessed if a.acceptable), key=lambda a: (a.confidence, a.strength), reverse=True
+        (a for a in assessed if a.acceptable),
+        key=lambda a: (a.confidence, a.strength),
+        reverse=True,
     )
     rejected = tuple(a for a in assessed if not a.acceptable)
     if not accepted:
@@ -502,7 +550,8 @@ def choose(cited: _Cited, works: Sequence[RegisteredWork]) -> Decision:
     rivals = tuple(
         a
         for a in accepted[1:]
-        if best.confidence - a.confidence < AMBIGUITY_MARGIN and best.strength - a.strength < 0.3
+        if best.confidence - a.confidence < AMBIGUITY_MARGIN
+        and best.strength - a.strength < 0.3
         and not _versions_of_one_work(best.work, a.work)
     )
     return Decision(best, rivals, rejected)

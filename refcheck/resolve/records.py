@@ -16,9 +16,24 @@ from refcheck.resolve.text import normalize_doi
 
 # The fields matching and judging need (Crossref ``select=``): keeps answers small.
 SELECT_FIELDS = (
-    "DOI", "title", "subtitle", "author", "container-title", "short-container-title",
-    "issued", "published-print", "published-online", "volume", "issue", "page",
-    "article-number", "type", "updated-by", "update-to", "relation", "score",
+    "DOI",
+    "title",
+    "subtitle",
+    "author",
+    "container-title",
+    "short-container-title",
+    "issued",
+    "published-print",
+    "published-online",
+    "volume",
+    "issue",
+    "page",
+    "article-number",
+    "type",
+    "updated-by",
+    "update-to",
+    "relation",
+    "score",
 )
 
 # Authors kept per record: a work with 3,000 authors needs only the first few for
@@ -100,7 +115,11 @@ def _updates(value: Any) -> tuple[WorkUpdate, ...]:
 def _update_targets(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
-    dois = (normalize_doi(e.get("DOI")) for e in value if isinstance(e, dict) and isinstance(e.get("DOI"), str))
+    dois = (
+        normalize_doi(e.get("DOI"))
+        for e in value
+        if isinstance(e, dict) and isinstance(e.get("DOI"), str)
+    )
     return tuple(d for d in dois if d)
 
 

@@ -14,15 +14,57 @@ _DOI_PREFIXES = re.compile(
 
 # Letters that NFKD does not decompose into ASCII but readers write without marks.
 _EXTRA_FOLD = str.maketrans(
-    {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss",
-     "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "þ": "th", "ı": "i",
-     "‐": "-", "‑": "-", "–": "-", "—": "-", "’": "'", "‘": "'"}
+    {
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ß": "ss",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+        "‐": "-",
+        "‑": "-",
+        "–": "-",
+        "—": "-",
+        "’": "'",
+        "‘": "'",
+    }
 )
 
 # Name particles that styles drop, keep or move ("van der Berg" -> "Berg").
 PARTICLES = frozenset(
-    "van von der den de del della di da dos das du la le lo ten ter al el bin ibn mac st"
-    .split()
+    [
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "dos",
+        "das",
+        "du",
+        "la",
+        "le",
+        "lo",
+        "ten",
+        "ter",
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "mac",
+        "st",
+    ]
 )
 
 

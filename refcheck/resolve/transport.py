@@ -3,10 +3,11 @@
 habanero sends every request through the module-level ``httpx2.get``, which builds a
 throw-away client per call: no connection reuse, no hook to add a header, and only
 error responses expose their headers to the caller. httpx2 has event hooks, but only
-on a ``Client``. So ``habanero.request``'s ``httpx2`` name is replaced, once, by a thin
-proxy (in ``habanero.request`` and ``habanero.request_class``) whose ``get`` routes the call to the ``httpx2.Client`` bound to the current
-context (a ``ContextVar`` set by the resolver around each call), and falls back to the
-real ``httpx2.get`` when none is bound: other users of habanero in the process see no
+on a ``Client``. So the ``httpx2`` name in ``habanero.request`` and
+``habanero.request_class`` is replaced, once, by a thin proxy whose ``get`` routes the
+call to the ``httpx2.Client`` bound to the current context (a ``ContextVar`` set by
+the resolver around each call), and falls back to the real ``httpx2.get`` when none
+is bound: other users of habanero in the process see no
 change. That client's event hooks add ``Crossref-Plus-API-Token`` and read
 ``x-rate-limit-*`` / ``x-concurrency-limit`` / ``Retry-After`` from every response.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import email.utils
+import importlib
 import re
 import threading
 import time
@@ -23,8 +25,6 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
-
-import importlib
 
 import httpx2
 
@@ -48,7 +48,7 @@ class _HttpxProxy:
     def get(self, url: str, **kwargs: Any) -> httpx2.Response:
         client = _BOUND.get()
         if client is None:
-            return self._real.get(url, **kwargs)  # type: ignore[no-any-return]
+            return self._real.get(url, **kwargs)
         return client.get(url, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
@@ -62,8 +62,9 @@ def install_proxy() -> None:
     """Route habanero's requests through bound clients (idempotent)."""
     with _install_lock:
         for module in _HABANERO_MODULES:
-            if not isinstance(module.httpx2, _HttpxProxy):
-                module.httpx2 = _HttpxProxy(module.httpx2)
+            # setattr: mypy does not know habanero's module attributes (it is untyped).
+            if not isinstance(getattr(module, "httpx2", None), _HttpxProxy):
+                setattr(module, "httpx2", _HttpxProxy(module.httpx2))  # noqa: B010
 
 
 @contextlib.contextmanager

@@ -9,8 +9,14 @@ from refcheck.resolve.journals import abbreviation_fits, container_similarity, s
     ("abbrev", "full"),
     [
         ("J Midwifery Womens Health", "Journal of Midwifery & Women's Health"),
-        ("Eur J Obstet Gynecol Reprod Biol", "European Journal of Obstetrics & Gynecology and Reproductive Biology"),
-        ("Proc Natl Acad Sci U S A", "Proceedings of the National Academy of Sciences of the United States of America"),
+        (
+            "Eur J Obstet Gynecol Reprod Biol",
+            "European Journal of Obstetrics & Gynecology and Reproductive Biology",
+        ),
+        (
+            "Proc Natl Acad Sci U S A",
+            "Proceedings of the National Academy of Sciences of the United States of America",
+        ),
         ("Cochrane Database Syst Rev", "Cochrane Database of Systematic Reviews"),
     ],
 )

@@ -55,20 +55,44 @@ def test_queries_use_bibliographic_search_with_small_rows_and_select(
     ("request_", "bad_doi"),
     [
         # Same title and journal, later issue: the correction notice, not the article.
-        (journal("Correction to leg cramps", family=None,
-                 title="Leg Cramps and Restless Legs Syndrome During Pregnancy",
-                 container="J Midwifery Womens Health", year=2009, volume="54", issue="5",
-                 page="422"), "10.1016/j.jmwh.2009.06.002"),
+        (
+            journal(
+                "Correction to leg cramps",
+                family=None,
+                title="Leg Cramps and Restless Legs Syndrome During Pregnancy",
+                container="J Midwifery Womens Health",
+                year=2009,
+                volume="54",
+                issue="5",
+                page="422",
+            ),
+            "10.1016/j.jmwh.2009.06.002",
+        ),
         # The conference version has the same title and first author.
-        (journal("Nygaard IH. Does oral magnesium substitution relieve pregnancy-induced leg"
-                 " cramps? Eur J Obstet Gynecol Reprod Biol. 2007;112.", family="Nygaard",
-                 title="Does oral magnesium substitution relieve pregnancy-induced leg cramps?",
-                 container="Eur J Obstet Gynecol Reprod Biol", year=2007, page="112"),
-         "10.5555/conf.2007.nygaard"),
+        (
+            journal(
+                "Nygaard IH. Does oral magnesium substitution relieve pregnancy-induced leg"
+                " cramps? Eur J Obstet Gynecol Reprod Biol. 2007;112.",
+                family="Nygaard",
+                title="Does oral magnesium substitution relieve pregnancy-induced leg cramps?",
+                container="Eur J Obstet Gynecol Reprod Biol",
+                year=2007,
+                page="112",
+            ),
+            "10.5555/conf.2007.nygaard",
+        ),
         # A book with a title that is part of the cited chapter's title.
-        (journal("Anderson T. Leg cramps in pregnancy. In: Midwifery handbook. 2007.",
-                 family="Anderson", title="Leg cramps in pregnancy", container="Midwifery handbook",
-                 year=2007, type=ReferenceType.CHAPTER), "10.5555/book.legcramps"),
+        (
+            journal(
+                "Anderson T. Leg cramps in pregnancy. In: Midwifery handbook. 2007.",
+                family="Anderson",
+                title="Leg cramps in pregnancy",
+                container="Midwifery handbook",
+                year=2007,
+                type=ReferenceType.CHAPTER,
+            ),
+            "10.5555/book.legcramps",
+        ),
     ],
 )
 def test_look_alikes_are_not_matched(
@@ -83,30 +107,46 @@ def test_same_title_other_review_is_not_taken_for_young_2002(make_resolver: Fact
     # Zhou et al. 2015 carries the very same title in the same journal.
     (result,) = make_resolver().resolve_many([YOUNG])
     assert result.doi == "10.1002/14651858.CD000121"
-    zhou = journal("Zhou K, West HM, Zhang J, Xu L, Li W. Interventions for leg cramps in pregnancy."
-                   " Cochrane Database Syst Rev. 2015;(8):CD010655.", family="Zhou",
-                   title="Interventions for leg cramps in pregnancy",
-                   container="Cochrane Database Syst Rev", year=2015, number="CD010655")
+    zhou = journal(
+        "Zhou K, West HM, Zhang J, Xu L, Li W. Interventions for leg cramps in pregnancy."
+        " Cochrane Database Syst Rev. 2015;(8):CD010655.",
+        family="Zhou",
+        title="Interventions for leg cramps in pregnancy",
+        container="Cochrane Database Syst Rev",
+        year=2015,
+        number="CD010655",
+    )
     (other,) = make_resolver().resolve_many([zhou])
     assert other.doi == "10.1002/14651858.CD010655.pub2"
 
 
 def test_absent_work_is_not_found(make_resolver: Factory) -> None:
-    absent = journal("Smith J. Nocturnal leg cramps in marathon runners. Sports Med. 2011;41:77-85.",
-                     family="Smith", title="Nocturnal leg cramps in marathon runners",
-                     container="Sports Med", year=2011, volume="41", page="77-85")
+    absent = journal(
+        "Smith J. Nocturnal leg cramps in marathon runners. Sports Med. 2011;41:77-85.",
+        family="Smith",
+        title="Nocturnal leg cramps in marathon runners",
+        container="Sports Med",
+        year=2011,
+        volume="41",
+        page="77-85",
+    )
     (result,) = make_resolver().resolve_many([absent])
     assert result.status == ResolutionStatus.NOT_FOUND
     assert result.doi is None and result.reason
 
 
-def test_skips_web_pages_personal_communications_and_empty(make_resolver: Factory,
-                                                           standin: CrossrefStandin) -> None:
+def test_skips_web_pages_personal_communications_and_empty(
+    make_resolver: Factory, standin: CrossrefStandin
+) -> None:
     reqs = [
-        ResolveRequest(Reference(type=ReferenceType.WEBPAGE, title="Musculoskeletal changes"),
-                       "Bermas BL. Musculoskeletal changes. http://www.uptodate.com. Accessed 2010."),
-        ResolveRequest(Reference(type=ReferenceType.PERSONAL_COMMUNICATION),
-                       "Harms RW (expert opinion). Mayo Clinic, Rochester, Minn. Oct. 26, 2010."),
+        ResolveRequest(
+            Reference(type=ReferenceType.WEBPAGE, title="Musculoskeletal changes"),
+            "Bermas BL. Musculoskeletal changes. http://www.uptodate.com. Accessed 2010.",
+        ),
+        ResolveRequest(
+            Reference(type=ReferenceType.PERSONAL_COMMUNICATION),
+            "Harms RW (expert opinion). Mayo Clinic, Rochester, Minn. Oct. 26, 2010.",
+        ),
         ResolveRequest(Reference(), "  "),
     ]
     results = make_resolver().resolve_many(reqs)
@@ -115,12 +155,18 @@ def test_skips_web_pages_personal_communications_and_empty(make_resolver: Factor
     assert standin.requests == []
 
 
-def test_known_dois_are_batched_and_checked(make_resolver: Factory, standin: CrossrefStandin) -> None:
-    reqs = [dataclasses.replace(req, reference=dataclasses.replace(req.reference, doi=doi))
-            for doi, req in SEED_FOUR.items()]
+def test_known_dois_are_batched_and_checked(
+    make_resolver: Factory, standin: CrossrefStandin
+) -> None:
+    reqs = [
+        dataclasses.replace(req, reference=dataclasses.replace(req.reference, doi=doi))
+        for doi, req in SEED_FOUR.items()
+    ]
     results = make_resolver().resolve_many(reqs)
     assert all(r.status == MATCHED for r in results)
-    assert [r.reason or "" for r in results] == [r.reason for r in results if "cited DOI" in (r.reason or "")]
+    assert [r.reason or "" for r in results] == [
+        r.reason for r in results if "cited DOI" in (r.reason or "")
+    ]
     # One filter=doi: request for all four, no searches and no single look-ups.
     assert len(standin.requests) == 1
     assert standin.requests[0]["query"]["filter"].count("doi:") == 4
@@ -128,25 +174,40 @@ def test_known_dois_are_batched_and_checked(make_resolver: Factory, standin: Cro
 
 def test_wrong_doi_is_replaced_by_the_right_one(make_resolver: Factory) -> None:
     # Hensley's reference carrying Nygaard's DOI: a different work, so search for the right one.
-    req = dataclasses.replace(HENSLEY, reference=dataclasses.replace(
-        HENSLEY.reference, doi="10.1016/j.ejogrb.2008.07.005"))
+    req = dataclasses.replace(
+        HENSLEY,
+        reference=dataclasses.replace(HENSLEY.reference, doi="10.1016/j.ejogrb.2008.07.005"),
+    )
     (result,) = make_resolver().resolve_many([req])
     assert result.status == MATCHED
     assert result.doi == "10.1016/j.jmwh.2009.01.003"
     assert "different work" in (result.reason or "")
 
 
-def test_unknown_doi_asks_the_handle_service(make_resolver: Factory, standin: CrossrefStandin) -> None:
-    datacite = journal("Curated dataset. Dryad. 2020. doi:10.5061/dryad.curated123", family=None,
-                       title="Curated dataset", container=None, year=2020,
-                       doi="10.5061/dryad.curated123")
+def test_unknown_doi_asks_the_handle_service(
+    make_resolver: Factory, standin: CrossrefStandin
+) -> None:
+    datacite = journal(
+        "Curated dataset. Dryad. 2020. doi:10.5061/dryad.curated123",
+        family=None,
+        title="Curated dataset",
+        container=None,
+        year=2020,
+        doi="10.5061/dryad.curated123",
+    )
     (result,) = make_resolver().resolve_many([datacite])
     assert result.status == MATCHED and result.doi == "10.5061/dryad.curated123"
     assert "handle service" in (result.reason or "")
     assert any(e["path"] == "/api/handles/10.5061/dryad.curated123" for e in standin.requests)
 
-    bogus = journal("Nobody N. Nothing at all. Nowhere. 2020.", family="Nobody", title="Nothing at all",
-                    container="Nowhere", year=2020, doi="10.9999/does-not-exist")
+    bogus = journal(
+        "Nobody N. Nothing at all. Nowhere. 2020.",
+        family="Nobody",
+        title="Nothing at all",
+        container="Nowhere",
+        year=2020,
+        doi="10.9999/does-not-exist",
+    )
     (missing,) = make_resolver().resolve_many([bogus])
     assert missing.status == ResolutionStatus.NOT_FOUND and missing.record is None
 
@@ -165,7 +226,9 @@ def test_second_run_sends_nothing_and_refresh_ignores_cache(
     assert len(standin.requests) == sent + 1
 
 
-def test_429_honours_retry_after_then_succeeds(make_resolver: Factory, standin: CrossrefStandin) -> None:
+def test_429_honours_retry_after_then_succeeds(
+    make_resolver: Factory, standin: CrossrefStandin
+) -> None:
     standin.inject("429", retry_after="1")
     resolver = make_resolver()
     start = time.monotonic()
@@ -176,7 +239,9 @@ def test_429_honours_retry_after_then_succeeds(make_resolver: Factory, standin: 
 
 
 @pytest.mark.parametrize("fault", ["500", "503", "garbage", "html"])
-def test_transient_failures_are_retried(make_resolver: Factory, standin: CrossrefStandin, fault: str) -> None:
+def test_transient_failures_are_retried(
+    make_resolver: Factory, standin: CrossrefStandin, fault: str
+) -> None:
     standin.inject(fault, count=2)
     (result,) = make_resolver().resolve_many([HENSLEY])
     assert result.status == MATCHED
@@ -202,13 +267,19 @@ def test_unreachable_host_fails_fast() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    resolver = CrossrefResolver(base_url=f"http://127.0.0.1:{port}", cache=MemoryCache(),
-                                backoff_base=0.001, mailto="t@example.org")
+    resolver = CrossrefResolver(
+        base_url=f"http://127.0.0.1:{port}",
+        cache=MemoryCache(),
+        backoff_base=0.001,
+        mailto="t@example.org",
+    )
     reqs = [HENSLEY, NYGAARD, YOUNG, ANDERSON] * 5
     start = time.monotonic()
     results = resolver.resolve_many(reqs)
     assert all(r.status == ResolutionStatus.ERROR for r in results)
-    assert all("unreachable" in (r.reason or "") or "connection" in (r.reason or "") for r in results)
+    assert all(
+        "unreachable" in (r.reason or "") or "connection" in (r.reason or "") for r in results
+    )
     assert resolver.stats["requests"] <= 8
     assert time.monotonic() - start < 10
     resolver.close()
@@ -221,7 +292,9 @@ def test_slow_answer_times_out_into_error(make_resolver: Factory, standin: Cross
     assert "timed out" in (result.reason or "")
 
 
-def test_plus_token_is_sent_and_lifts_limits(make_resolver: Factory, standin: CrossrefStandin) -> None:
+def test_plus_token_is_sent_and_lifts_limits(
+    make_resolver: Factory, standin: CrossrefStandin
+) -> None:
     resolver = make_resolver(token="s3cret")
     resolver.resolve_many([HENSLEY])
     assert standin.requests[0]["headers"]["Crossref-Plus-API-Token"] == "Bearer s3cret"
@@ -240,9 +313,16 @@ def test_public_pool_limits_are_read_from_headers(make_resolver: Factory) -> Non
 
 def test_default_pace_causes_no_429(standin: CrossrefStandin, make_resolver: Factory) -> None:
     # 40 distinct searches at the polite pool's pace: the stand-in enforces 10/s, 3 at once.
-    reqs = [journal(f"Author{i} A. Study number {i} of leg cramps. J Test. 2001;{i}:1.",
-                    family=f"Author{i}", title=f"Study number {i} of leg cramps",
-                    container="J Test", year=2001) for i in range(40)]
+    reqs = [
+        journal(
+            f"Author{i} A. Study number {i} of leg cramps. J Test. 2001;{i}:1.",
+            family=f"Author{i}",
+            title=f"Study number {i} of leg cramps",
+            container="J Test",
+            year=2001,
+        )
+        for i in range(40)
+    ]
     resolver = make_resolver()
     start = time.monotonic()
     resolver.resolve_many(reqs)
@@ -263,17 +343,32 @@ def test_items_without_title_or_authors_and_huge_author_lists(make_resolver: Fac
     many = [{"given": f"G{i}", "family": f"Family{i}"} for i in range(3000)]
     works = [
         {"DOI": "10.5555/empty", "type": "journal-article"},
-        {"DOI": "10.5555/huge", "type": "journal-article", "title": ["Big collaboration result"],
-         "author": many, "container-title": ["Phys Rev"], "issued": {"date-parts": [[2020]]},
-         "volume": "1", "page": "1-2"},
+        {
+            "DOI": "10.5555/huge",
+            "type": "journal-article",
+            "title": ["Big collaboration result"],
+            "author": many,
+            "container-title": ["Phys Rev"],
+            "issued": {"date-parts": [[2020]]},
+            "volume": "1",
+            "page": "1-2",
+        },
         {"no": "doi"},
     ]
     with CrossrefStandin(works) as server:
         resolver = make_resolver(base_url=server.url)
-        req = ResolveRequest(Reference(type=ReferenceType.ARTICLE_JOURNAL, authors=(Name(family="Family0"),),
-                                       title="Big collaboration result", container_title="Phys Rev",
-                                       issued=PartialDate(2020), volume="1", page="1-2"),
-                             "Family0 G, et al. Big collaboration result. Phys Rev. 2020;1:1-2.")
+        req = ResolveRequest(
+            Reference(
+                type=ReferenceType.ARTICLE_JOURNAL,
+                authors=(Name(family="Family0"),),
+                title="Big collaboration result",
+                container_title="Phys Rev",
+                issued=PartialDate(2020),
+                volume="1",
+                page="1-2",
+            ),
+            "Family0 G, et al. Big collaboration result. Phys Rev. 2020;1:1-2.",
+        )
         (result,) = resolver.resolve_many([req])
     assert result.status == MATCHED and result.record is not None
     assert len(result.record.authors) <= 25

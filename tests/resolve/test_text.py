@@ -28,7 +28,12 @@ def test_normalize_doi(text: str, doi: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("doi", "valid"),
-    [("10.1016/j.jmwh.2009.01.003", True), ("10.12/x", False), ("10.1016 j.x", False), ("11.1234/x", False)],
+    [
+        ("10.1016/j.jmwh.2009.01.003", True),
+        ("10.12/x", False),
+        ("10.1016 j.x", False),
+        ("11.1234/x", False),
+    ],
 )
 def test_doi_syntax(doi: str, valid: bool) -> None:
     assert is_valid_doi(doi) is valid
@@ -41,8 +46,13 @@ def test_find_doi_in_text() -> None:
 
 @pytest.mark.parametrize(
     ("name", "key"),
-    [("van der Berg", "berg"), ("García-López", "garcialopez"), ("O'Brien", "obrien"),
-     ("Bøhmer", "bohmer"), ("De", "de")],
+    [
+        ("van der Berg", "berg"),
+        ("García-López", "garcialopez"),
+        ("O'Brien", "obrien"),
+        ("Bøhmer", "bohmer"),
+        ("De", "de"),
+    ],
 )
 def test_family_key_folds_particles_and_diacritics(name: str, key: str) -> None:
     assert family_key(name) == key

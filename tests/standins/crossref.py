@@ -18,6 +18,7 @@ Faults can be injected for the next requests: ``429``, any 5xx status, ``garbage
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -76,12 +77,20 @@ def _bib_text(work: dict[str, Any]) -> str:
     issued = work.get("issued", {}).get("date-parts", [[None]])
     if issued and issued[0] and issued[0][0]:
         year = str(issued[0][0])
-    return " ".join([
-        _first(work.get("title")), _first(work.get("title")), authors,
-        _first(work.get("container-title")), _first(work.get("short-container-title")),
-        year, str(work.get("volume", "")), str(work.get("issue", "")),
-        str(work.get("page", "")), str(work.get("article-number", "")),
-    ])
+    return " ".join(
+        [
+            _first(work.get("title")),
+            _first(work.get("title")),
+            authors,
+            _first(work.get("container-title")),
+            _first(work.get("short-container-title")),
+            year,
+            str(work.get("volume", "")),
+            str(work.get("issue", "")),
+            str(work.get("page", "")),
+            str(work.get("article-number", "")),
+        ]
+    )
 
 
 @dataclass
@@ -168,7 +177,9 @@ class CrossrefStandin:
 
     # --------------------------------------------------------------- control
 
-    def inject(self, kind: str, count: int = 1, *, retry_after: str | None = "1", delay: float = 0.0) -> None:
+    def inject(
+        self, kind: str, count: int = 1, *, retry_after: str | None = "1", delay: float = 0.0
+    ) -> None:
         """Misbehave on the next ``count`` Crossref requests (handles excluded)."""
         with self._lock:
             for _ in range(count):
@@ -188,13 +199,12 @@ class CrossrefStandin:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-                try:
+            def do_GET(self) -> None:
+                # The client may give up first (a timeout test): nothing to answer then.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     standin._handle(self)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (a timeout test): nothing to answer
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 return None
 
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -256,7 +266,12 @@ class CrossrefStandin:
                 self._in_flight[pool] -= 1
 
     def _send(
-        self, h: BaseHTTPRequestHandler, status: int, body: bytes, ctype: str, headers: dict[str, str]
+        self,
+        h: BaseHTTPRequestHandler,
+        status: int,
+        body: bytes,
+        ctype: str,
+        headers: dict[str, str],
     ) -> None:
         self._done(h)
         h.send_response(status)
@@ -267,14 +282,21 @@ class CrossrefStandin:
         h.end_headers()
         h.wfile.write(body)
 
-    def _json(self, h: BaseHTTPRequestHandler, status: int, payload: Any, headers: dict[str, str]) -> None:
+    def _json(
+        self, h: BaseHTTPRequestHandler, status: int, payload: Any, headers: dict[str, str]
+    ) -> None:
         self._send(h, status, json.dumps(payload).encode(), "application/json", headers)
 
     def _handle(self, h: BaseHTTPRequestHandler) -> None:
         parsed = urllib.parse.urlsplit(h.path)
         path = urllib.parse.unquote(parsed.path)
         query = dict(urllib.parse.parse_qsl(parsed.query, keep_blank_values=True))
-        entry = {"path": path, "query": query, "headers": dict(h.headers.items()), "time": time.time()}
+        entry = {
+            "path": path,
+            "query": query,
+            "headers": dict(h.headers.items()),
+            "time": time.time(),
+        }
         with self._lock:
             self.requests.append(entry)
             self.stats.requests += 1
@@ -319,7 +341,9 @@ class CrossrefStandin:
             page = b"<html><head><title>Error</title></head><body>Service unavailable</body></html>"
             self._send(h, int(fault.kind), page, "text/html", headers)
         elif fault.kind == "garbage":
-            self._send(h, 200, b'{"status": "ok", "message": {"items": [', "application/json", headers)
+            self._send(
+                h, 200, b'{"status": "ok", "message": {"items": [', "application/json", headers
+            )
         elif fault.kind == "html":
             self._send(h, 200, b"<html><body>Maintenance</body></html>", "text/html", headers)
         elif fault.kind == "drop":
@@ -337,14 +361,25 @@ class CrossrefStandin:
         keep = {s.strip() for s in select.split(",")}
         return {k: v for k, v in work.items() if k in keep}
 
-    def _works(self, h: BaseHTTPRequestHandler, path: str, query: dict[str, str], headers: dict[str, str]) -> int:
+    def _works(
+        self, h: BaseHTTPRequestHandler, path: str, query: dict[str, str], headers: dict[str, str]
+    ) -> int:
         if path.startswith("/works/"):
             work = self.by_doi.get(path[len("/works/") :].lower())
             if work is None:
                 self._send(h, 404, b"Resource not found.", "text/plain", headers)
                 return 404
-            self._json(h, 200, {"status": "ok", "message-type": "work", "message-version": "1.0.0",
-                                "message": work}, headers)
+            self._json(
+                h,
+                200,
+                {
+                    "status": "ok",
+                    "message-type": "work",
+                    "message-version": "1.0.0",
+                    "message": work,
+                },
+                headers,
+            )
             return 200
         if path.rstrip("/") != "/works":
             self._send(h, 404, b"Resource not found.", "text/plain", headers)
@@ -354,10 +389,23 @@ class CrossrefStandin:
             if not 0 <= rows <= 1000:
                 raise ValueError
         except ValueError:
-            self._json(h, 400, {"status": "failed", "message-type": "validation-failure", "message": [
-                {"type": "integer-not-valid", "value": query.get("rows"),
-                 "message": "Integer specified as rows but must be a positive integer less than or equal to 1000. "}]},
-                headers)
+            self._json(
+                h,
+                400,
+                {
+                    "status": "failed",
+                    "message-type": "validation-failure",
+                    "message": [
+                        {
+                            "type": "integer-not-valid",
+                            "value": query.get("rows"),
+                            "message": "Integer specified as rows but must be a positive"
+                            " integer less than or equal to 1000. ",
+                        }
+                    ],
+                },
+                headers,
+            )
             return 400
         items: list[dict[str, Any]]
         filt = query.get("filter", "")
@@ -377,16 +425,35 @@ class CrossrefStandin:
             "items-per-page": rows,
             "query": {"start-index": 0, "search-terms": query.get("query.bibliographic")},
         }
-        self._json(h, 200, {"status": "ok", "message-type": "work-list", "message-version": "1.0.0",
-                            "message": message}, headers)
+        self._json(
+            h,
+            200,
+            {
+                "status": "ok",
+                "message-type": "work-list",
+                "message-version": "1.0.0",
+                "message": message,
+            },
+            headers,
+        )
         return 200
 
     def _handle_service(self, h: BaseHTTPRequestHandler, doi: str) -> None:
         doi = doi.lower()
         if doi in self.handles:
-            payload = {"responseCode": 1, "handle": doi, "values": [
-                {"index": 1, "type": "URL", "data": {"format": "string", "value": f"https://example.org/{doi}"},
-                 "ttl": 86400, "timestamp": "2020-01-01T00:00:00Z"}]}
+            payload = {
+                "responseCode": 1,
+                "handle": doi,
+                "values": [
+                    {
+                        "index": 1,
+                        "type": "URL",
+                        "data": {"format": "string", "value": f"https://example.org/{doi}"},
+                        "ttl": 86400,
+                        "timestamp": "2020-01-01T00:00:00Z",
+                    }
+                ],
+            }
             self._json(h, 200, payload, {})
         else:
             self._json(h, 404, {"responseCode": 100, "handle": doi}, {})
