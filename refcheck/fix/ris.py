@@ -61,8 +61,21 @@ def _find_record(lines: Lines, fix: ReferenceFix) -> _Record | str:
         if match.group("tag") == "TY":
             break
         if match.group("tag") == "ER":
-            return _Record(lines, line, number)
+            record = _Record(lines, line, number)
+            return _check_id(record, fix)
     return f"the record on line {line} has no 'ER  -' end tag"
+
+
+def _check_id(record: _Record, fix: ReferenceFix) -> _Record | str:
+    """The record, unless its ``ID`` tag contradicts the id the reader gave it."""
+    tag = record.first_tag("ID")
+    expected = (fix.extracted.fields or {}).get("id")
+    if tag is None or expected is None:
+        return record
+    value = record.lines.text[tag[2] : tag[3]].strip()
+    if value and value != str(expected):
+        return f"the record on line {record.first} has ID {value!r}, not {expected!r}"
+    return record
 
 
 def edit_ris(text: str, fixes: Sequence[ReferenceFix], log: EditLog) -> str:

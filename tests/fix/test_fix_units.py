@@ -413,3 +413,14 @@ def test_splices_refuse_overlaps_and_keep_insertion_order() -> None:
     assert splices.insert(0, "^")
     assert not splices.add(7, 8, "no")
     assert splices.apply() == "^ab<XY12efZ"
+
+
+def test_ris_record_whose_id_contradicts_is_left_alone() -> None:
+    text = "TY  - JOUR\nID  - smith2001\nTI  - Leg cramps\nER  - \n"
+    doc = Document("a.ris", text.encode())
+    wrong = ReferenceFix(1, ExtractedReference("x", line=1, fields={"id": "jones"}), (ADD,))
+    right = ReferenceFix(1, ExtractedReference("x", line=1, fields={"id": "smith2001"}), (ADD,))
+    assert fix_document(doc, InputFormat.RIS, [wrong]).corrected == text
+    assert fix_document(doc, InputFormat.RIS, [right]).corrected == text.replace(
+        "ER  - ", "DO  - 10.1016/j.jmwh.2009.01.003\nER  - "
+    )
