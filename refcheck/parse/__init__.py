@@ -85,35 +85,95 @@ def _learned(prep: Prepared) -> Draft:
     return label_draft(prep)
 
 
-_THESIS_RE = re.compile(
-    r"\b(?:thesis|dissertation|ph\.?\s?d\b|doctoral|master'?s|msc thesis|th[èe]se"
-    r"|doktorarbeit|tesis)",
-    re.IGNORECASE,
+# Type keywords are looked up as words in a set (one pass over the text) rather than
+# with alternation regexes, which Python tries at every position: this is on the hot path.
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_THESIS_WORDS = frozenset(
+    [
+        "thesis",
+        "dissertation",
+        "phd",
+        "doctoral",
+        "thèse",
+        "these",
+        "doktorarbeit",
+        "dissertação",
+        "tesis",
+        "masters",
+        "diplomarbeit",
+    ]
 )
-_REPORT_RE = re.compile(
-    r"\b(?:report|tech(?:nical)?\.?\s+rep|working paper|white paper|policy brief|discussion paper"
-    r"|occasional paper|briefing|guideline|bulletin|fact sheet|memorandum|rapport|bericht"
-    r"|informe)\b",
-    re.IGNORECASE,
+_THESIS_PHRASES = ("ph.d", "ph. d", "master's", "msc thesis")
+_REPORT_WORDS = frozenset(
+    [
+        "report",
+        "reports",
+        "rapport",
+        "bericht",
+        "informe",
+        "briefing",
+        "guideline",
+        "guidelines",
+        "bulletin",
+        "memorandum",
+    ]
 )
-_CONF_RE = re.compile(
-    r"\b(?:proc(?:eedings|\.)?|conference|conf\.?|symposium|workshop|congress|meeting|colloquium"
-    r"|annual\s+meeting|summit|convention|ICML|NeurIPS|NIPS|CVPR|ACL|EMNLP|SIGIR|KDD|ICLR)\b",
-    re.IGNORECASE,
+_REPORT_PHRASES = ("tech. rep", "technical rep", "working paper", "white paper", "policy brief",
+                   "discussion paper", "occasional paper", "fact sheet")  # fmt: skip
+_CONF_WORDS = frozenset(
+    [
+        "proceedings",
+        "proc",
+        "conference",
+        "conf",
+        "symposium",
+        "symp",
+        "workshop",
+        "congress",
+        "meeting",
+        "colloquium",
+        "summit",
+        "convention",
+        "icml",
+        "neurips",
+        "nips",
+        "cvpr",
+        "acl",
+        "emnlp",
+        "sigir",
+        "kdd",
+        "iclr",
+        "aaai",
+        "ijcai",
+    ]
 )
-_PREPRINT_RE = re.compile(
-    r"\b(?:arxiv|biorxiv|medrxiv|ssrn|preprint|psyarxiv|research square|preprints\.org)\b",
-    re.IGNORECASE,
+_PREPRINT_WORDS = frozenset(
+    ["arxiv", "biorxiv", "medrxiv", "ssrn", "preprint", "psyarxiv", "chemrxiv"]
 )
-_DATASET_RE = re.compile(
-    r"\b(?:data\s?set|\[data\]|data file|database|dryad|figshare|zenodo|pangaea|ICPSR)\b",
-    re.IGNORECASE,
+_PREPRINT_PHRASES = ("research square", "preprints.org")
+_DATASET_WORDS = frozenset(
+    [
+        "dataset",
+        "datasets",
+        "database",
+        "dryad",
+        "figshare",
+        "zenodo",
+        "pangaea",
+        "icpsr",
+        "datensatz",
+    ]
 )
-_SOFTWARE_RE = re.compile(
-    r"\b(?:software|computer program|\[computer software\]|r package|python package"
-    r"|version\s+\d|github|source code|CRAN)\b",
-    re.IGNORECASE,
-)
+_DATASET_PHRASES = ("data set", "[data]", "data file")
+_SOFTWARE_WORDS = frozenset(["software", "github", "gitlab", "cran", "pypi"])
+_SOFTWARE_PHRASES = ("computer program", "r package", "python package", "source code")
+_VERSION_RE = re.compile(r"\bversion\s+\d", re.IGNORECASE)
+
+
+def _has(words: set[str], low: str, vocab: frozenset[str], phrases: tuple[str, ...] = ()) -> bool:
+    return not words.isdisjoint(vocab) or any(p in low for p in phrases)
+
+
 # "In" must be capitalised ("in pregnancy" is not a chapter), the rest in any case.
 _CHAPTER_RE = re.compile(
     r"(?:^|[\s.,])(?:In:?|Dans|En)\s+(?:[A-Z]|the\b)|\((?i:eds?)\.?\)|\b(?i:eds?)\."
@@ -131,24 +191,31 @@ def infer_type(prep: Prepared, draft: Draft) -> ReferenceType:
     text = prep.text
     if prep.personal:
         return ReferenceType.PERSONAL_COMMUNICATION
-    if prep.ids.arxiv or _PREPRINT_RE.search(text):
+    low = text.lower()
+    words = set(_WORD_RE.findall(low))
+    if prep.ids.arxiv or _has(words, low, _PREPRINT_WORDS, _PREPRINT_PHRASES):
         return ReferenceType.ARTICLE
-    if _THESIS_RE.search(text):
+    if _has(words, low, _THESIS_WORDS, _THESIS_PHRASES):
         return ReferenceType.THESIS
-    if _SOFTWARE_RE.search(text) and not draft.volume:
+    if not draft.volume and (
+        _has(words, low, _SOFTWARE_WORDS, _SOFTWARE_PHRASES)
+        or ("version" in words and _VERSION_RE.search(text))
+    ):
         return ReferenceType.SOFTWARE
-    if _DATASET_RE.search(text) and not draft.volume:
+    if _has(words, low, _DATASET_WORDS, _DATASET_PHRASES) and not draft.volume:
         return ReferenceType.DATASET
     container = draft.container or ""
-    if container and _CONF_RE.search(container):
+    if container and _NEWS_RE.search(container) and not draft.volume:
+        return ReferenceType.ARTICLE_NEWSPAPER
+    if container and not _CONF_WORDS.isdisjoint(_WORD_RE.findall(container.lower())):
         return ReferenceType.PAPER_CONFERENCE
     if _CHAPTER_RE.search(text) and (draft.container or draft.editors):
         return ReferenceType.CHAPTER
     if container and (draft.volume or draft.issue or draft.pages or draft.number):
         return ReferenceType.ARTICLE_JOURNAL
-    if _REPORT_RE.search(text):
+    if _has(words, low, _REPORT_WORDS, _REPORT_PHRASES):
         return ReferenceType.REPORT
-    if _CONF_RE.search(text) and draft.title:
+    if not words.isdisjoint(_CONF_WORDS) and draft.title:
         return ReferenceType.PAPER_CONFERENCE
     if container and (prep.ids.urls or prep.accessed):
         return ReferenceType.WEBPAGE

@@ -163,6 +163,11 @@ _ACCESS_RE = re.compile(
     rf"(?P<open>[\[(])?\s*(?P<kw>\b(?:{_ACCESS_KEYWORDS}))\b\s*[:=]?\s*",
     re.IGNORECASE,
 )
+# Every keyword above contains one of these: a cheap test before the full pattern.
+_ACCESS_STEMS = (
+    "access", "retriev", "view", "cited", "consult", "visited", "download", "abgerufen",
+    "zugriff", "zugegriffen", "recuperado", "accedido", "fecha",
+)  # fmt: skip
 # The date must start within this many characters of the keyword.
 _ACCESS_WINDOW = 48
 
@@ -180,6 +185,9 @@ class AccessDate:
 def find_access_date(text: str) -> AccessDate | None:
     """Find "Accessed Oct. 12, 2010", "[cited 2010 Oct 12]", "Retrieved March 3, 2019,
     from", "consulté le 12 octobre 2010" and the like; ``None`` when absent."""
+    low = text.lower()
+    if not any(stem in low for stem in _ACCESS_STEMS):
+        return None
     for m in _ACCESS_RE.finditer(text):
         window = text[m.end() : m.end() + _ACCESS_WINDOW]
         found = parse_date_span(window)

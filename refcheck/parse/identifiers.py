@@ -9,6 +9,7 @@ rest of the reference.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -102,7 +103,14 @@ def find_identifiers(text: str) -> Identifiers:
     Spans include the introducing label ("doi:", "PMID:", "Available from:").
     """
     ids = Identifiers()
-    for m in _URL_RE.finditer(text):
+    # Cheap substring checks first: most references have few or no identifiers, and the
+    # patterns below are scanned over the whole text.
+    low = text.lower()
+    if "://" not in text and "www." not in low:
+        urls: Iterator[re.Match[str]] = iter(())
+    else:
+        urls = _URL_RE.finditer(text)
+    for m in urls:
         raw = _strip_trailing(m.group("url"))
         start, end = m.start(), m.start("url") + len(raw)
         intro = _URL_INTRO_RE.search(text, max(0, start - 40), start)
@@ -115,20 +123,22 @@ def find_identifiers(text: str) -> Identifiers:
         else:
             ids.urls.append(clean_url(raw))
         ids.spans.append((start, end))
-    for m in _DOI_RE.finditer(text):
+    for m in _DOI_RE.finditer(text) if "10." in text else ():
         if ids.overlaps(m.start("doi"), m.end("doi")):
             continue
         doi = _strip_trailing(m.group("doi"))
         if ids.doi is None:
             ids.doi = doi.lower()
         ids.spans.append((m.start(), m.start("doi") + len(doi)))
-    for regex, attr in (
-        (_PMID_RE, "pmid"),
-        (_PMCID_RE, "pmcid"),
-        (_ARXIV_RE, "arxiv"),
-        (_ISBN_RE, "isbn"),
-        (_ISSN_RE, "issn"),
+    for regex, attr, hint in (
+        (_PMID_RE, "pmid", "pmid"),
+        (_PMCID_RE, "pmcid", "pmc"),
+        (_ARXIV_RE, "arxiv", "arxiv"),
+        (_ISBN_RE, "isbn", "isbn"),
+        (_ISSN_RE, "issn", "issn"),
     ):
+        if hint not in low:
+            continue
         for m in regex.finditer(text):
             if ids.overlaps(m.start(), m.end()):
                 continue

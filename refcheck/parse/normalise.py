@@ -29,9 +29,12 @@ _SPACING_ACCENT_RE = re.compile(
 )
 
 
+_ANY_ACCENT_RE = re.compile("[" + "".join(_SPACING_ACCENTS).replace("^", "\\^") + "]")
+
+
 def compose_accents(text: str) -> str:
     """``G¨uttler`` -> ``Güttler``, ``Andr´ e`` -> ``André`` (NFC)."""
-    if not any(c in _SPACING_ACCENTS for c in text):
+    if not _ANY_ACCENT_RE.search(text):
         return text
 
     def put(m: re.Match[str]) -> str:
@@ -139,8 +142,14 @@ def clean_title(text: str) -> str | None:
     """Drop surrounding quotes, final sentence punctuation (not ``?`` or ``!``) and
     bracketed medium markers like ``[Internet]``."""
     text = compose_accents(re.sub(r"\s+", " ", text).strip())
+    # Medium and genre markers are not part of the title (the type keeps what they say).
     text = re.sub(
-        r"\s*\[(?:Internet|online|Online|serial online|electronic resource)\]\s*", " ", text
+        r"\s*\[(?:Internet|online|Online|serial online|electronic resource|Data ?set|Dataset"
+        r"|Computer software|Software|Computer program|Video|Podcast|Blog post|Tweet"
+        r"|PhD thesis|Doctoral dissertation|Master'?s thesis|dissertation|thesis)\]\s*",
+        " ",
+        text,
+        flags=re.IGNORECASE,
     ).strip()
     text = text.strip(" ,;:")
     if text.endswith(".") and not re.search(r"\b(?:[A-Z]|al|etc|Inc|Ltd|Co|St|vs)\.$", text):

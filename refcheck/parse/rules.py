@@ -19,7 +19,7 @@ from typing import Any
 
 from refcheck.parse.dates import find_access_date, parse_date
 from refcheck.parse.identifiers import Identifiers, find_identifiers
-from refcheck.parse.names import looks_like_organisation, parse_names
+from refcheck.parse.names import looks_like_organisation
 from refcheck.parse.normalise import clean_container, clean_title, find_volume_block
 
 __all__ = ["Draft", "Prepared", "parse_ama", "parse_apa", "prepare", "split_sentences"]
@@ -124,11 +124,15 @@ def prepare(raw: str) -> Prepared:
     if access is not None:
         accessed = access.date
         spans.append((access.start, access.end))
-    for regex in (_UPDATED_RE, _MEDIUM_RE):
-        spans.extend(m.span() for m in regex.finditer(text))
-    internet = bool(_MEDIUM_RE.search(text))
+    internet = False
+    if "[" in text:
+        for regex in (_UPDATED_RE, _MEDIUM_RE):
+            spans.extend(m.span() for m in regex.finditer(text))
+        internet = bool(_MEDIUM_RE.search(text))
     personal = None
-    pm = _PERSONAL_RE.search(text)
+    low = text.lower()
+    hint = any(w in low for w in ("communication", "opinion", "unpublished", "pers"))
+    pm = _PERSONAL_RE.search(text) if hint else None
     if pm:
         personal = pm.group(0).strip("() ").lower()
         spans.append(pm.span())
@@ -156,8 +160,8 @@ def split_sentences(text: str) -> list[str]:
     start = 0
     for m in _SENTENCE_END_RE.finditer(text):
         if m.group(0) == ".":
-            word = re.search(r"(\S+)$", text[start : m.start()])
-            token = word.group(1) if word else ""
+            before = text[max(start, m.start() - 40) : m.start()].rsplit(None, 1)
+            token = before[-1] if before else ""
             if re.fullmatch(r"[A-Z]", token) or token.lower().strip("(") in _ABBREVIATIONS:
                 continue
         out.append(text[start : m.end()].strip())
@@ -286,11 +290,14 @@ def parse_ama(prep: Prepared) -> Draft | None:
 
 def _personal(rest: str, prep: Prepared, draft: Draft) -> Draft | None:
     """``Laskowski ER (expert opinion). Mayo Clinic, Rochester, Minn. Oct. 18, 2010.``"""
+    am = VANCOUVER_AUTHORS_PREFIX.match(rest)
+    if am:
+        draft.authors = am.group("authors")
+        rest = rest[am.end() :]
     sentences = split_sentences(rest)
     if not sentences:
         return None
-    first = sentences[0]
-    if looks_like_vancouver_authors(first) or len(parse_names(first)[0]) >= 1:
+    if draft.authors is None and len(sentences) > 1:
         draft.authors = sentences.pop(0)
     body = " ".join(sentences)
     date = parse_date(body)
@@ -378,10 +385,8 @@ def parse_apa(prep: Prepared) -> Draft | None:
             return draft
         if prep.ids.urls or prep.accessed:
             draft.container = clean_container(tail)
-            draft.type = "webpage"
-            return draft
+            return draft  # the type follows from the fields (web page, news, dataset)
         return None
     if prep.ids.urls or prep.accessed:
-        draft.type = "webpage"
         return draft
     return None

@@ -13,11 +13,12 @@ with as little work per token as possible: the parser's speed is mostly this mod
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 __all__ = ["FEATURE_VERSION", "Token", "features", "tokenise"]
 
 #: Bump when features change: a model trained with other features is refused.
-FEATURE_VERSION = "2"
+FEATURE_VERSION = "3"
 
 Token = tuple[str, int, int]  # text, start, end
 
@@ -214,8 +215,12 @@ def tokenise(text: str) -> list[Token]:
     return [(m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
 
 
-def _word_features(tok: str) -> tuple[str, str, str, list[str]]:
-    """The per-token part: (core word, shape, trailing punctuation, flags)."""
+WordFeatures = tuple[str, str, str, tuple[str, ...]]
+_CACHE_LIMIT = 100_000
+
+
+def _word_features(tok: str) -> WordFeatures:
+    """(core word, shape, trailing punctuation, flags) of one token."""
     core = _CORE_RE.sub("", tok)
     low = core.lower()
     shape = _SQUEEZE_RE.sub(r"\1", tok.translate(_SHAPE_TABLE))[:6]
@@ -251,71 +256,92 @@ def _word_features(tok: str) -> tuple[str, str, str, list[str]]:
         flags.append("openq")
     if last in "\"”’'»" or (len(tok) > 1 and tok[-2] in "\"”’'»"):
         flags.append("closeq")
-    return low[:20], shape, trail, flags
+    return low[:20], shape, trail, tuple(flags)
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """A token's feature strings, built once per distinct token and cached, in the
+    forms the token itself and its neighbours use."""
+
+    low: str
+    trail: str
+    flags: frozenset[str]
+    own: tuple[str, ...]
+    prev1: tuple[str, ...]  # as the previous token
+    next1: tuple[str, ...]  # as the next token
+    prev2: tuple[str, ...]
+    next2: tuple[str, ...]
+
+
+_WORDS: dict[str, _Word] = {}
+
+
+def _word_info(tok: str) -> _Word:
+    cached = _WORDS.get(tok)
+    if cached is not None:
+        return cached
+    low, shape, trail, flags = _word_features(tok)
+    own = ["b", "w=" + low, "s=" + shape, "t=" + trail, *flags]
+    if len(low) > 3:
+        own += ["suf=" + low[-3:], "pre=" + low[:3]]
+    word = _Word(
+        low=low,
+        trail=trail,
+        flags=frozenset(flags),
+        own=tuple(own),
+        prev1=("-1w=" + low, "-1s=" + shape, "-1t=" + trail, *("-1" + f for f in flags)),
+        next1=("+1w=" + low, "+1s=" + shape, *("+1" + f for f in flags), "+1t=" + trail),
+        prev2=("-2w=" + low, "-2t=" + trail),
+        next2=("+2w=" + low, "+2s=" + shape),
+    )
+    if len(_WORDS) < _CACHE_LIMIT:
+        _WORDS[tok] = word
+    return word
 
 
 def features(tokens: list[Token]) -> list[list[str]]:
     """CRF features for each token: its own and its neighbours'."""
     n = len(tokens)
-    words = [_word_features(t[0]) for t in tokens]
+    words = [_word_info(t[0]) for t in tokens]
     out: list[list[str]] = []
     # Running context: how many "sentences" (". " boundaries) and years came before,
     # and whether we are inside brackets or quotes: field order is style-specific but
     # stable within a style, and these let the model learn it.
     blocks = 0
     years = 0
-    total_years = sum("year" in w[3] for w in words)
+    total_years = sum("year" in w.flags for w in words)
     commas = 0
     depth = 0
     quote = False
     for i in range(n):
         tok = tokens[i][0]
-        low, shape, trail, flags = words[i]
+        word = words[i]
+        flags = word.flags
         feats = [
-            "b",
-            "w=" + low,
-            "s=" + shape,
-            "t=" + trail,
+            *word.own,
             "pos=" + str(10 * i // n),
             "blk=" + str(min(blocks, 6)),
             "yrs=" + str(min(years, 2)),
             "yra=" + str(min(total_years - years, 2)),
             "cm=" + str(min(commas, 4)),
-            "len=" + str(min(len(low), 8)),
         ]
-        feats.extend(flags)
         if depth:
             feats.append("inparen")
         if quote:
             feats.append("inquote")
-        if len(low) > 3:
-            feats.append("suf=" + low[-3:])
-            feats.append("pre=" + low[:3])
         if i == 0:
             feats.append("BOS")
         else:
-            plow, pshape, ptrail, pflags = words[i - 1]
-            feats.append("-1w=" + plow)
-            feats.append("-1s=" + pshape)
-            feats.append("-1t=" + ptrail)
-            feats.append("-1t|t=" + ptrail + trail)
-            feats.extend("-1" + f for f in pflags)
+            feats += words[i - 1].prev1
             if i > 1:
-                feats.append("-2w=" + words[i - 2][0])
-                feats.append("-2t=" + words[i - 2][2])
-                feats.extend("-2" + f for f in words[i - 2][3])
+                feats += words[i - 2].prev2
         if i == n - 1:
             feats.append("EOS")
         else:
-            nlow, nshape, ntrail, nflags = words[i + 1]
-            feats.append("+1w=" + nlow)
-            feats.append("+1s=" + nshape)
-            feats.extend("+1" + f for f in nflags)
-            feats.append("+1t=" + ntrail)
+            feats += words[i + 1].next1
             if i < n - 2:
-                feats.append("+2w=" + words[i + 2][0])
-                feats.append("+2s=" + words[i + 2][1])
-                feats.extend("+2" + f for f in words[i + 2][3])
+                feats += words[i + 2].next2
         out.append(feats)
         # Update the running context after the token.
         if "year" in flags:
@@ -328,7 +354,8 @@ def features(tokens: list[Token]) -> list[list[str]]:
             quote = True
         elif "closeq" in flags:
             quote = False
-        if trail in ".?!" and trail != "_" and "initial" not in flags and len(low) > 1:
+        trail = word.trail
+        if trail in ".?!" and trail != "_" and "initial" not in flags and len(word.low) > 1:
             blocks += 1
             commas = 0
         elif trail == ",":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from refcheck.model import Name, PartialDate, ReferenceType
 from refcheck.parse import parse_reference
 from refcheck.parse.normalise import expand_pages, find_volume_block, parse_volume_block
@@ -91,3 +93,84 @@ def test_ama_web_with_published_date_and_site() -> None:
     assert ref.type is ReferenceType.WEBPAGE
     assert ref.accessed == PartialDate(2020, 10, 12)
     assert ref.urls == ("https://www.cdc.gov/cramps.html",)
+
+
+# --------------------------------------------------- styles read by the labeller
+
+
+STYLE_CASES = [
+    # (style, raw, family names, title, container, year)
+    ("harvard", "Hensley, J.G. and Smith, A. (2009) 'Leg cramps in pregnancy', Journal of "
+     "Midwifery, 54(3), pp. 211-218.", ["Hensley", "Smith"], "Leg cramps in pregnancy",
+     "Journal of Midwifery", 2009),
+    ("mla", "Hensley, Jane G., and Alan Smith. \u201cLeg Cramps in Pregnancy.\u201d Journal of "
+     "Midwifery, vol. 54, no. 3, 2009, pp. 211-18.", ["Hensley", "Smith"],
+     "Leg Cramps in Pregnancy", "Journal of Midwifery", 2009),
+    ("chicago-ad", "Hensley, Jane G., and Alan Smith. 2009. \u201cLeg Cramps in Pregnancy.\u201d "
+     "Journal of Midwifery 54 (3): 211\u201318.", ["Hensley", "Smith"],
+     "Leg Cramps in Pregnancy", "Journal of Midwifery", 2009),
+    ("ieee", "[7] J. G. Hensley and A. Smith, \u201cLeg cramps in pregnancy,\u201d J. Midwifery, "
+     "vol. 54, no. 3, pp. 211\u2013218, 2009.", ["Hensley", "Smith"], "Leg cramps in pregnancy",
+     "J. Midwifery", 2009),
+    ("nature", "12. Hensley, J. G. & Smith, A. Leg cramps in pregnancy. J. Midwifery 54, "
+     "211\u2013218 (2009).", ["Hensley", "Smith"], "Leg cramps in pregnancy", "J. Midwifery",
+     2009),
+    ("acs", "(4) Hensley, J. G.; Smith, A. Leg Cramps in Pregnancy. J. Midwifery 2009, 54, "
+     "211\u2013218.", ["Hensley", "Smith"], "Leg Cramps in Pregnancy", "J. Midwifery", 2009),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("style", "raw", "families", "title", "container", "year"), STYLE_CASES)
+def test_other_styles(
+    style: str, raw: str, families: list[str], title: str, container: str, year: int
+) -> None:
+    ref = parse_reference(raw)
+    assert [a.family for a in ref.authors] == families, style
+    assert ref.title == title, style
+    assert ref.container_title == container, style
+    assert ref.issued is not None and ref.issued.year == year, style
+    assert ref.page == "211-218", style
+    assert ref.volume == "54", style
+
+
+@pytest.mark.parametrize(
+    ("raw", "accessed"),
+    [
+        (
+            "DUPONT, Marie. Les crampes nocturnes [en ligne]. Santé Magazine, 2021. Disponible "
+            "sur : https://www.santemagazine.fr/crampes (consulté le 3 avril 2022).",
+            "2022-04-03",
+        ),
+        (
+            "Schmidt, Katrin (2018): Wadenkrämpfe. Ärzteblatt. Online unter: "
+            "https://www.aerzteblatt.de/wadenkraempfe (abgerufen am 12.10.2020).",
+            "2020-10-12",
+        ),
+        (
+            "García L. Calambres en el embarazo [Internet]. Revista Médica; 2020 [consultado el 18 "
+            "de marzo de 2021]. Disponible en: https://www.revistamedica.es/calambres",
+            "2021-03-18",
+        ),
+        (
+            "NHS (2020) Leg cramps. Available at: https://www.nhs.uk/leg-cramps/ (Accessed: "
+            "30 August 2022).",
+            "2022-08-30",
+        ),
+        (
+            "[5] BBC News, \u201cFlu jab,\u201d BBC. [Online]. Available: "
+            "https://www.bbc.co.uk/news/health-1 (accessed Jan. 5, 2020).",
+            "2020-01-05",
+        ),
+        (
+            "Ritchie H. Maternal mortality. Our World in Data. https://ourworldindata.org/mm. "
+            "Last accessed 7 July 2022.",
+            "2022-07-07",
+        ),
+    ],
+)
+def test_web_references_in_many_languages(raw: str, accessed: str) -> None:
+    ref = parse_reference(raw)
+    assert ref.accessed is not None and ref.accessed.isoformat() == accessed
+    assert ref.urls and ref.urls[0].startswith("https://")
+    assert ref.title and "http" not in ref.title
+    assert ref.type is ReferenceType.WEBPAGE
