@@ -233,6 +233,9 @@ def fix_command(
         )
     report = Checker(options).check_document(document)
     outcome = fix_document(document, fmt, plan_fixes(report))
+    for notice in report.notices:
+        # Why fewer fixes than expected: Crossref unreachable, the network down...
+        click.echo(f"refcheck: warning: {notice.service}: {notice.message}", err=True)
 
     if not quiet or dry_run:
         _describe(outcome, to_stderr=not dry_run)

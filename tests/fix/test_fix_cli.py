@@ -400,3 +400,22 @@ def test_output_onto_source_is_refused(tmp_path: Path) -> None:
     assert code == 2
     assert "use --in-place" in err and err.count("\n") == 1
     assert path.read_bytes() == before
+
+
+def test_crossref_outage_is_said_and_links_are_still_fixed(
+    web: WebStandin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    localise("references.bib", web, tmp_path)
+    dead = "http://127.0.0.1:9"  # the discard port: nothing listens there
+    code, out, err = run(
+        "references.bib", "--as-of", AS_OF, "--crossref-url", dead, "--doi-resolver-url", dead,
+        "--wayback-url", web.url("/wayback/available"), "--allow-private", "--no-cache",
+        "--timeout", "2",
+    )
+    assert code == 0, err
+    assert "refcheck: warning: crossref:" in err
+    # No DOI without a match: none added, the wrong one not replaced, no field touched.
+    assert "[doi-missing]" not in err and "10.1016/j.ejogrb.2008.07.005" not in out
+    assert "number  = {4}" in out
+    assert web.url("/new/home") in out  # the permanent move is still fixed
