@@ -744,6 +744,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--concurrency", type=int, default=6, help="concurrency the stand-in announces")
     ap.add_argument("--latency", type=float, default=0.02, help="stand-in answer delay (s)")
     ap.add_argument("--show-errors", type=int, default=0)
+    ap.add_argument(
+        "--public",
+        action="store_true",
+        help="no mailto: the public pool (the stand-in announces --limit and --concurrency)",
+    )
     args = ap.parse_args(argv)
 
     works, cited = build(args.seed, args.refs)
@@ -754,7 +759,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     pools = {
         "polite": (args.limit, args.concurrency),
-        "public": (5, 1),
+        "public": (args.limit, args.concurrency),
         "plus": (args.limit, args.concurrency),
     }
     if args.mode == "parser":
@@ -772,7 +777,7 @@ def main(argv: list[str] | None = None) -> int:
         resolver = CrossrefResolver(
             base_url=server.url,
             doi_resolver_url=server.url,
-            mailto="bench@example.org",
+            mailto=None if args.public else "bench@example.org",
             cache=MemoryCache(),
             backoff_base=0.2,
         )

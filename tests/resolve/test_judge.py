@@ -178,3 +178,23 @@ def test_nothing_for_skipped_error_or_agreeing_fields() -> None:
         comparisons=(FieldComparison("year", "2001", "2001", 1.0, True),),
     )
     assert resolution_findings(Reference(doi="10.5555/x"), ok) == []
+
+
+def test_wrong_doi_and_work_not_found(make_resolver: Factory) -> None:
+    # The cited DOI is Hensley's, the cited work is not in Crossref at all.
+    req = journal(
+        "Smith J. Nocturnal leg cramps in marathon runners. Sports Med. 2011;41:77-85."
+        " doi:10.1016/j.jmwh.2009.01.003",
+        family="Smith",
+        title="Nocturnal leg cramps in marathon runners",
+        container="Sports Med",
+        year=2011,
+        volume="41",
+        page="77-85",
+        doi="10.1016/j.jmwh.2009.01.003",
+    )
+    (res,) = make_resolver().resolve_many([req])
+    assert res.status == ResolutionStatus.NOT_FOUND
+    (finding,) = resolution_findings(req.reference, res)
+    assert finding.code == "doi-mismatch"
+    assert "Leg Cramps and Restless Legs Syndrome" in finding.message

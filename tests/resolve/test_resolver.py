@@ -372,3 +372,33 @@ def test_items_without_title_or_authors_and_huge_author_lists(make_resolver: Fac
         (result,) = resolver.resolve_many([req])
     assert result.status == MATCHED and result.record is not None
     assert len(result.record.authors) <= 25
+
+
+def test_duplicate_deposits_are_ambiguous(make_resolver: Factory) -> None:
+    # The same article registered twice (it happens): neither DOI can be preferred.
+    base = {
+        "type": "journal-article",
+        "title": ["Night cramps in the third trimester"],
+        "author": [{"family": "Lindqvist", "given": "Maja"}],
+        "container-title": ["Midwifery"],
+        "issued": {"date-parts": [[2012]]},
+        "volume": "28",
+        "page": "100-104",
+    }
+    works = [dict(base, DOI="10.5555/dup.one"), dict(base, DOI="10.5555/dup.two")]
+    req = journal(
+        "Lindqvist M. Night cramps in the third trimester. Midwifery. 2012;28:100-4.",
+        family="Lindqvist",
+        title="Night cramps in the third trimester",
+        container="Midwifery",
+        year=2012,
+        volume="28",
+        page="100-4",
+    )
+    with CrossrefStandin(works) as server:
+        (result,) = make_resolver(base_url=server.url).resolve_many([req])
+    assert result.status == ResolutionStatus.AMBIGUOUS
+    assert result.doi is None
+    dois = {result.record.doi if result.record else None} | {a.doi for a in result.alternatives}
+    assert dois == {"10.5555/dup.one", "10.5555/dup.two"}
+    assert "10.5555/dup.one" in (result.reason or "") and "10.5555/dup.two" in (result.reason or "")
