@@ -143,12 +143,12 @@ def _org_word(word: str) -> bool:
 
 
 # Upper-case initials with optional stops and hyphens: "JG", "J.G.", "J. G.", "J.-P."
-_INITIALS_RE = re.compile(r"^(?:[A-Z][a-z]?\.?\s?-?\s?){1,5}$")
+_INITIALS_RE = re.compile(r"^(?:[A-Z][a-z]?\.?\s?-?\s?){1,5}$|^[A-Z]\.-[a-z]\.?$")
 _VANCOUVER_INITIALS_RE = re.compile(r"^[A-Z]{1,4}$")
 _STOPPED_INITIALS_RE = re.compile(r"^(?:[A-Z]\.\s?-?\s?){1,4}$")
 _NAME_WORD_RE = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’\-.]*$")
 _GIVEN_WORD_RE = re.compile(
-    r"^(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?|[A-Z]\.?(?:-[A-Z]\.?)?)$"
+    r"^(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:-[A-Za-zÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?|[A-Z]\.?(?:-[A-Za-z]\.?)?)$"
 )
 
 
@@ -290,7 +290,8 @@ def parse_names(text: str) -> tuple[tuple[Name, ...], bool]:
     if m:
         et_al = True
         text = text[: m.start()]
-    text = re.sub(r"^(?:by|par|von|por)\s+", "", text.strip(), flags=re.IGNORECASE)
+    # "By"/"par"/"por" (not "von": it is a particle as often as a preposition).
+    text = re.sub(r"^(?:by|par|por)\s+", "", text.strip(), flags=re.IGNORECASE)
     # Roles in brackets: "(Ed.)", "(Hrsg.)", "(Producers)", "(Writer/Director)".
     text = re.sub(r"\s*[(\[][^()\[\]]{0,40}[)\]]", "", text)
     text = text.strip().rstrip(",;:").strip()

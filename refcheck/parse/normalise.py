@@ -24,8 +24,9 @@ _SPACING_ACCENTS = {
     "˜": "\u0303", "~": "\u0303", "¯": "\u0304", "ˇ": "\u030c", "¸": "\u0327",
     "˚": "\u030a", "˝": "\u030b", "˘": "\u0306", "˙": "\u0307",
 }  # fmt: skip
+# Only the acute is seen detached by a space ("Andr´ e"); others must touch the letter.
 _SPACING_ACCENT_RE = re.compile(
-    r"(?<=\w)([¨´`ˆ^˜~¯ˇ¸˚˝˘˙]) ?([A-Za-z])|(?<!\S)([¨´ˆ˜¯ˇ˚˝˘˙]) ?([A-Za-z])"
+    r"(?<=\w)(´ ?|[¨`ˆ^˜~¯ˇ¸˚˝˘˙])([A-Za-z])|(?<!\S)([¨´ˆ˜¯ˇ˚˝˘˙])([A-Za-z])"
 )
 
 
@@ -38,7 +39,7 @@ def compose_accents(text: str) -> str:
         return text
 
     def put(m: re.Match[str]) -> str:
-        accent = m.group(1) or m.group(3)
+        accent = (m.group(1) or m.group(3)).strip()
         letter = m.group(2) or m.group(4)
         return unicodedata.normalize("NFC", letter + _SPACING_ACCENTS[accent])
 
@@ -64,6 +65,8 @@ def expand_pages(pages: str) -> str:
     p1, first, p2, last = m.groups()
     if p2 and p2 != p1:
         return text
+    if last == first and p2 in ("", p1):  # "178-178" is one page
+        return f"{p1}{first}"
     if len(last) < len(first) and int(last) >= 0:
         last = first[: len(first) - len(last)] + last
         if int(last) < int(first):  # not an abbreviation after all

@@ -43,7 +43,8 @@ _PERSONAL_RE = re.compile(
 )
 # NLM publication statement: "Geneva: World Health Organization; 2020."
 _PUBLICATION_RE = re.compile(
-    r"^(?P<place>[A-Z][^:;.]{1,60}):\s*(?P<pub>[^;:]{2,160}?)[;,]\s*(?P<date>(?:c\s?)?\d{4}[^;]{0,30}?)\.?$"
+    r"^(?:(?P<place>[A-Z\[][^:;.]{1,60}):\s*)?(?P<pub>[^;:]{2,160}?)[;,]\s*"
+    r"(?P<date>(?:c\s?)?\d{4}[^;]{0,30}?)\.?$"
 )
 _PUBLISHED_RE = re.compile(
     r"\b(?:published|posted|updated|last updated|last modified|reviewed)\s*(?:on\s*)?:?\s*",
@@ -273,7 +274,9 @@ def parse_ama(prep: Prepared) -> Draft | None:
     for s in sentences[1:]:
         pm = _PUBLICATION_RE.match(s)
         if pm:
-            draft.place, draft.publisher = pm.group("place"), pm.group("pub").strip()
+            place = pm.group("place")
+            draft.place = place if place and not place.startswith("[") else None
+            draft.publisher = pm.group("pub").strip()
             if pm.group("date"):
                 draft.date_text = pm.group("date")
             sentences.remove(s)
@@ -366,7 +369,9 @@ def parse_apa(prep: Prepared) -> Draft | None:
     for s in sentences[1:]:
         pm = _PUBLICATION_RE.match(s)
         if pm:
-            draft.place, draft.publisher = pm.group("place"), pm.group("pub").strip()
+            place = pm.group("place")
+            draft.place = place if place and not place.startswith("[") else None
+            draft.publisher = pm.group("pub").strip()
             if pm.group("date"):
                 draft.date_text = pm.group("date")
             sentences.remove(s)
