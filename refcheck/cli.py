@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import ClassVar
 
 import click
 
@@ -76,7 +77,27 @@ class _UserError(click.ClickException):
 
 
 class _Group(click.Group):
-    """Turns refcheck's own errors into one-line messages, never tracebacks."""
+    """Turns refcheck's own errors into one-line messages, never tracebacks.
+
+    Heavy subcommands are imported only when used, so ``refcheck --help`` and
+    ``refcheck check`` do not pay for them.
+    """
+
+    lazy_commands: ClassVar[dict[str, tuple[str, str]]] = {
+        "fix": ("refcheck.fix.command", "fix_command")
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy_commands and cmd_name not in self.commands:
+            import importlib
+
+            module, attr = self.lazy_commands[cmd_name]
+            command = getattr(importlib.import_module(module), attr)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
