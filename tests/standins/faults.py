@@ -62,6 +62,9 @@ _HOP_HEADERS = frozenset(
 )
 
 
+_WORDS = ["cramp", "magnesium", "calcium", "sleep", "diet", "pregnancy", "trial", "review", "cohort", "placebo", "dose", "muscle", "nerve", "potassium", "sodium", "vitamin", "randomised", "outcome", "evidence", "journal", "study"]
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """The proxy passes redirects through to the client instead of following them."""
 
@@ -111,6 +114,8 @@ class FaultProxy:
         slow_delay: float = 0.5,
         retry_after: str = "0",
         upstream_timeout: float = 30.0,
+        page_words: int = 150,
+        bomb_size: int = 64 * 2**20,
     ) -> None:
         if upstream is not None and not upstream.startswith(("http://127.", "http://localhost")):
             raise ValueError("FaultProxy only forwards to loopback stand-ins")
@@ -125,6 +130,9 @@ class FaultProxy:
         self.slow_delay = slow_delay
         self.retry_after = retry_after
         self.upstream_timeout = upstream_timeout
+        self.page_words = page_words
+        self.bomb_size = bomb_size
+        self._bomb: bytes | None = None
         self.faults: Counter[str] = Counter()
         self.requests = 0
         self.forwarded = 0
@@ -185,6 +193,14 @@ class FaultProxy:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def page(self, path: str) -> bytes:
+        """The page served for ``path`` without an upstream: distinct text per path, so
+        a link checker's soft-404 comparison with a random sibling tells them apart."""
+        words = random.Random(path).choices(_WORDS, k=self.page_words)
+        title = path.split("?", 1)[0].encode("utf-8", "replace")[:200]
+        return (b"<!doctype html><html><head><title>" + title + b"</title></head><body><p>"
+                + " ".join(words).encode() + b"</p></body></html>")
+
     # -------------------------------------------------------------- serving
 
     def _choose(self, path: str) -> str | None:
@@ -204,9 +220,7 @@ class FaultProxy:
         int, list[tuple[str, str]], bytes
     ]:
         if self.upstream is None:
-            body = (b"<!doctype html><html><head><title>Page</title></head><body>"
-                    + path.encode("utf-8", "replace")[:200] + b"</body></html>")
-            return 200, [("Content-Type", "text/html; charset=utf-8")], body
+            return 200, [("Content-Type", "text/html; charset=utf-8")], self.page(path)
         keep = {k: v for k, v in headers.items() if k.lower() not in _HOP_HEADERS}
         request = urllib.request.Request(self.upstream + path, headers=keep, method=method)
         with self._lock:
@@ -250,7 +264,9 @@ class FaultProxy:
                                 {"Content-Type": "application/json"})
                     return
                 if kind == "gzip-bomb":
-                    self._plain(200, gzip_bomb(), {"Content-Type": "text/html",
+                    if proxy._bomb is None:
+                        proxy._bomb = gzip_bomb(proxy.bomb_size)
+                    self._plain(200, proxy._bomb, {"Content-Type": "text/html",
                                                    "Content-Encoding": "gzip"})
                     return
                 if kind == "slow":
@@ -306,9 +322,10 @@ class FlakyDNS:
 
     ``table`` maps names to loopback addresses (anything else is refused at
     construction: tests must not reach real hosts). ``down`` is a predicate on the
-    call number (0, 1, 2, ...): when it is true the call raises ``ResolutionFailed``,
-    as when the system resolver cannot be reached. Unknown names raise
-    ``NameNotFound``. ``calls`` counts calls; ``failures`` counts the ones that failed.
+    call number *for that name* (0, 1, 2, ...; per name so that concurrent lookups of
+    other names do not change one name's schedule): when it is true the call raises
+    ``ResolutionFailed``, as when the system resolver cannot be reached. Unknown names
+    raise ``NameNotFound``. ``calls`` counts calls; ``failures`` the ones that failed.
     """
 
     def __init__(
@@ -324,13 +341,15 @@ class FlakyDNS:
         self.down = down
         self.calls = 0
         self.failures = 0
+        self._per_name: Counter[str] = Counter()
         self._lock = threading.Lock()
 
     def __call__(self, host: str, port: int) -> list[str]:
         from refcheck.links.safety import NameNotFound, ResolutionFailed
 
         with self._lock:
-            n = self.calls
+            n = self._per_name[host.lower()]
+            self._per_name[host.lower()] += 1
             self.calls += 1
             failing = self.down(n)
             if failing:
