@@ -62,7 +62,11 @@ _HOP_HEADERS = frozenset(
 )
 
 
-_WORDS = ["cramp", "magnesium", "calcium", "sleep", "diet", "pregnancy", "trial", "review", "cohort", "placebo", "dose", "muscle", "nerve", "potassium", "sodium", "vitamin", "randomised", "outcome", "evidence", "journal", "study"]
+_WORDS = (
+    "cramp", "magnesium", "calcium", "sleep", "diet", "pregnancy", "trial", "review",
+    "cohort", "placebo", "dose", "muscle", "nerve", "potassium", "sodium", "vitamin",
+    "randomised", "outcome", "evidence", "journal", "study",
+)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
