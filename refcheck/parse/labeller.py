@@ -87,6 +87,7 @@ def label_tokens(tokens: list[Token], model_dir: Path | None = None) -> list[str
 
 
 _PUNCT_ONLY = frozenset("()[];:,.")
+_ABBREVIATED_WORD_RE = re.compile(r"^[A-Z][a-z]{2,}\.$")
 
 
 def _smooth(tokens: list[Token], labels: list[str]) -> list[str]:
@@ -96,6 +97,15 @@ def _smooth(tokens: list[Token], labels: list[str]) -> list[str]:
     for i in range(1, len(out) - 1):
         if tokens[i][0] in _PUNCT_ONLY and out[i - 1] == out[i + 1] != out[i]:
             out[i] = out[i - 1]
+        elif (
+            out[i] == "author"
+            and out[i + 1] == "container"
+            and tokens[i - 1][0].endswith(",")
+            and _ABBREVIATED_WORD_RE.match(tokens[i][0])
+        ):
+            # "A. Pravdová, Czech. J. Phys. 50": an abbreviated word after the last
+            # name's comma opens the journal name, it is not a name.
+            out[i] = "container"
     return out
 
 

@@ -150,3 +150,9 @@ def test_speed_on_one_core() -> None:
         parse_reference(raw)
     rate = len(raws) / (time.perf_counter() - start)
     assert rate > 500  # the benchmark measures the real figure; this catches regressions
+
+
+def test_abbreviated_journal_word_after_last_author_is_not_a_name() -> None:
+    ref = parse_reference("4. V. Pravda and A. Pravdova, Czech. J. Phys. 50, 333 (2000).")
+    assert [a.family for a in ref.authors] == ["Pravda", "Pravdova"]
+    assert ref.container_title == "Czech. J. Phys"
