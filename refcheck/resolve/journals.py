@@ -63,8 +63,8 @@ def _is_abbrev_of(short: str, word: str) -> bool:
         return False
     if word.startswith(short):
         return True
-    if short.isdigit() or word.isdigit():
-        return False
+    if short.isdigit() or word.isdigit() or len(short) > 0.6 * len(word):
+        return False  # a near-full word that is no prefix is a misspelling, not an abbreviation
     it = iter(word)
     return all(ch in it for ch in short)
 
@@ -120,16 +120,19 @@ def container_similarity(cited: str, registered: tuple[str, ...]) -> float:
     if not cited or not names:
         return 0.0
     ckey = journal_key(cited)
-    best = 0.0
-    for name in names:
-        rkey = journal_key(name)
-        if not rkey:
-            continue
-        if ckey == rkey or abbreviation_fits(cited, name) or abbreviation_fits(name, cited):
+    keys = [(name, journal_key(name)) for name in names]
+    keys = [(n, k) for n, k in keys if k]
+    index = _index()
+    for name, rkey in keys:
+        if ckey == rkey or abbreviation_fits(cited, name):
             return 1.0
-        if rkey in _index().get(ckey, ()) or ckey in _index().get(rkey, ()):
+        if rkey in index.get(ckey, ()) or ckey in index.get(rkey, ()):
             return 1.0
-        best = max(best, fuzz.ratio(ckey, rkey) / 100.0)
+    best = max((fuzz.ratio(ckey, rkey) / 100.0 for _, rkey in keys), default=0.0)
+    # Only the registered side abbreviated ("Pract Midwife" for a full cited title);
+    # not when a full registered title is close: then the cited one is misspelt.
+    if best < 0.85 and any(abbreviation_fits(name, cited) for name, _ in keys):
+        return 1.0
     return best
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from refcheck.model import (
+    FieldComparison,
     Finding,
     Reference,
     RegisteredWork,
@@ -19,7 +20,7 @@ from refcheck.model import (
     UpdateKind,
     WorkUpdate,
 )
-from refcheck.resolve.text import doi_key, is_valid_doi, normalize_doi
+from refcheck.resolve.text import doi_key, is_valid_doi, norm_title, normalize_doi
 
 _FIELD_NAMES = {
     "title": "title",
@@ -69,6 +70,19 @@ def _source(update: WorkUpdate) -> str:
     if update.source == "publisher":
         return "the publisher"
     return update.source or "unknown source"
+
+
+def _slightly_different(comp: FieldComparison) -> bool:
+    """A title or journal close enough to match but misspelt (not merely abbreviated,
+    re-cased, or cited without its subtitle)."""
+    if comp.field == "container":
+        return comp.score < 1.0
+    if comp.field != "title" or comp.cited is None or comp.registered is None:
+        return False
+    cited, registered = norm_title(comp.cited), norm_title(comp.registered)
+    return cited != registered and not (
+        registered.startswith(cited) or cited.startswith(registered)
+    )
 
 
 def resolution_findings(reference: Reference, resolution: Resolution) -> list[Finding]:
@@ -161,6 +175,18 @@ def resolution_findings(reference: Reference, resolution: Resolution) -> list[Fi
         return out
 
     for comp in resolution.comparisons:
+        if comp.agrees and comp.cited and comp.registered and _slightly_different(comp):
+            name = _FIELD_NAMES.get(comp.field, comp.field)
+            out.append(
+                Finding(
+                    "metadata-mismatch",
+                    Severity.WARNING,
+                    f"The {name} is cited as {comp.cited!r} but registered as"
+                    f" {comp.registered!r} (a misspelling?).",
+                    fix=f"change the {name} to {comp.registered!r}",
+                    field=_CSL_FIELD.get(comp.field, comp.field),
+                )
+            )
         if comp.agrees is False and comp.cited and comp.registered:
             name = _FIELD_NAMES.get(comp.field, comp.field)
             out.append(

@@ -201,33 +201,38 @@ def _compare_title(cited: _Cited, work: RegisteredWork) -> FieldComparison | Non
         # The parser may have cut the title wrongly (run into the journal's name):
         # the raw string, checked for a properly delimited phrase, can still tell.
         plain = _RETRACTED_PREFIX.sub("", work.title)
-        raw_score = _title_in_raw(cited, plain)
+        raw_score, written = _title_in_raw(cited, plain)
         main = plain.split(": ")[0]
         if raw_score < TITLE_AGREES and main != plain and len(main.split()) >= 4:
             # Cited without the registered subtitle: the main title alone, if the
             # citation does not go on with a subtitle of its own.
-            raw_score = max(raw_score, 0.9 * _title_in_raw(cited, main, bare=True))
+            main_score, main_written = _title_in_raw(cited, main, bare=True)
+            if 0.9 * main_score > raw_score:
+                raw_score, written = 0.9 * main_score, main_written
         if raw_score > score:
-            score, cited_value = raw_score, cited_value or None
+            score, cited_value = raw_score, written
     agrees = score >= TITLE_AGREES
     return FieldComparison("title", cited_value, work.title, score, agrees)
 
 
-def _title_in_raw(cited: _Cited, registered: str, *, bare: bool = False) -> float:
+def _title_in_raw(
+    cited: _Cited, registered: str, *, bare: bool = False
+) -> tuple[float, str | None]:
     """How well the registered title stands, as a whole phrase, in the raw string.
 
     The phrase must be delimited like a title: a registered title found inside a
     longer cited title ("Leg cramps in pregnancy" inside "Interventions for leg cramps
     in pregnancy", "Leg cramps" at the start of "Leg cramps and restless legs ...") or
     standing as the book of a chapter ("In: <title>") is not the cited title.
+    Returns the score and the phrase as written in the reference.
     """
     raw = cited.raw_fold
     phrase = " ".join(fold(registered).split())
     if not raw or not phrase:
-        return 0.0
+        return 0.0, None
     align = fuzz.partial_ratio_alignment(phrase, raw)
     if align is None:
-        return 0.0
+        return 0.0, None
     score = align.score / 100.0
     start, end = align.dest_start, align.dest_end
     while start > 0 and raw[start - 1].isalnum():  # widen to whole words
@@ -250,7 +255,9 @@ def _title_in_raw(cited: _Cited, registered: str, *, bare: bool = False) -> floa
         score = min(score, 0.8)
     if len(registered.split()) < 3:
         score *= 0.9
-    return score
+    # Folding keeps offsets unless it expanded a letter (æ -> ae): then show the folded text.
+    written = cited.raw if len(cited.raw) == len(raw) else raw
+    return score, written[start:end].strip(" .,;“”\"'")
 
 
 def _compare_author(cited: _Cited, work: RegisteredWork) -> FieldComparison | None:

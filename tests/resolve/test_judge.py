@@ -198,3 +198,31 @@ def test_wrong_doi_and_work_not_found(make_resolver: Factory) -> None:
     (finding,) = resolution_findings(req.reference, res)
     assert finding.code == "doi-mismatch"
     assert "Leg Cramps and Restless Legs Syndrome" in finding.message
+
+
+def test_seed_journal_misspelling_is_reported(make_resolver: Factory) -> None:
+    from .refs import ANDERSON
+
+    (res,) = make_resolver().resolve_many([ANDERSON])
+    assert res.status == ResolutionStatus.MATCHED
+    (finding,) = [
+        f for f in resolution_findings(ANDERSON.reference, res) if f.code == "metadata-mismatch"
+    ]
+    assert finding.field == "container-title"
+    assert finding.fix == "change the journal to 'The Practising Midwife'"
+
+
+def test_abbreviations_and_case_are_not_mismatches(make_resolver: Factory) -> None:
+    abbreviated = journal(
+        "Hensley JG. Leg cramps and restless legs syndrome during pregnancy. J Midwifery Womens"
+        " Health. 2009;54(3):211-8.",
+        family="Hensley",
+        title="LEG CRAMPS AND RESTLESS LEGS SYNDROME DURING PREGNANCY",
+        container="J Midwifery Womens Health",
+        year=2009,
+        volume="54",
+        issue="3",
+        page="211-8",
+    )
+    (res,) = make_resolver().resolve_many([abbreviated])
+    assert codes(abbreviated.reference, res) == ["doi-missing"]
