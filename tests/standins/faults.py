@@ -17,6 +17,9 @@ except when a fault is due. The faults are the ones real servers commit and that
 ``gzip-bomb``   200 with ``Content-Encoding: gzip``: a few KB inflating to many MB
 ==============  ======================================================================
 
+``jitter`` delays every answer by a random 0..jitter seconds, so concurrent answers
+arrive in a different order from run to run.
+
 Faults are chosen, in order of precedence, by a path rule (``rule(prefix, kind)``:
 every request under that prefix), by the queue (``inject(kind, count)``: the next
 requests), or at random with ``rate`` (a seeded ``random.Random``, so a run is
@@ -120,6 +123,7 @@ class FaultProxy:
         upstream_timeout: float = 30.0,
         page_words: int = 150,
         bomb_size: int = 64 * 2**20,
+        jitter: float = 0.0,
     ) -> None:
         if upstream is not None and not upstream.startswith(("http://127.", "http://localhost")):
             raise ValueError("FaultProxy only forwards to loopback stand-ins")
@@ -136,6 +140,7 @@ class FaultProxy:
         self.upstream_timeout = upstream_timeout
         self.page_words = page_words
         self.bomb_size = bomb_size
+        self.jitter = jitter
         self._bomb: bytes | None = None
         self.faults: Counter[str] = Counter()
         self.requests = 0
@@ -251,6 +256,10 @@ class FaultProxy:
 
             def _serve(self) -> None:
                 kind = proxy._choose(self.path)
+                if proxy.jitter:
+                    with proxy._lock:
+                        pause = proxy._random.uniform(0, proxy.jitter)
+                    time.sleep(pause)  # answers overtake each other
                 if kind == "reset":
                     self.close_connection = True
                     _reset(self.connection)
