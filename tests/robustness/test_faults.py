@@ -195,7 +195,7 @@ def test_host_with_only_truncated_answers_is_not_a_soft_404() -> None:
                    "holds a link check far longer than --timeout")
 def test_link_trickle_is_cut_off_at_the_timeout() -> None:
     dns = FlakyDNS({"site.example": "127.0.0.1"})
-    with FaultProxy(trickle_delay=0.01, page_words=15) as proxy:  # ~170 B: ~2 s a page
+    with FaultProxy(trickle_delay=0.01, page_words=8) as proxy:  # ~130 B: ~1.3 s a page
         proxy.rule("/", "trickle")
         url = f"http://site.example:{proxy.url.rsplit(':', 1)[1]}/a/page"
         start = time.perf_counter()

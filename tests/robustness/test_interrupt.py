@@ -83,7 +83,9 @@ def crossref() -> Iterator[CrossrefStandin]:
         yield standin
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
+# SIGINT takes the same path in refcheck (KeyboardInterrupt); SIGTERM is the one a
+# service manager or CI runner sends, and the one that needs a handler to be clean.
+@pytest.mark.parametrize("sig", [signal.SIGTERM], ids=["TERM"])
 def test_interrupted_run_keeps_a_consistent_cache_and_resumes(
     crossref: CrossrefStandin, tmp_path: Path, sig: signal.Signals
 ) -> None:

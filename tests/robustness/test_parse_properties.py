@@ -78,16 +78,12 @@ def _seconds(text: str, repeats: int = 2) -> float:
 # Shapes that make naive regular expressions backtrack: long runs of the characters
 # that separators, initials and page ranges are made of.
 PATHOLOGICAL = [
-    "A" * 100,
     "Smith J, " * 20,
-    "1" * 100,
     "1-" * 50,
-    ". " * 50,
     "a." * 50,
     "(" * 100,
     "http://x.org/" + "a/" * 50,
     "10." + "1" * 100 + "/",
-    "Accessed " * 20,
 ]
 
 

@@ -40,17 +40,38 @@ FRAGMENTS = [
 documents = st.lists(st.sampled_from(FRAGMENTS), max_size=50).map("".join)
 
 
-def _extract(data: bytes, fmt: InputFormat, encoding: str | None = None) -> list[
-    ExtractedReference
-] | None:
-    """Extract, allowing only the documented errors; None when the reader refused."""
+def _known_bug(exc: BaseException) -> bool:
+    """Crashes already reported (each has a strict xfail test below reproducing it).
+
+    The property tests step over these so that one reported bug does not hide every
+    other finding; when the lead fixes one, its xfail test passes, fails as strict,
+    and the entry here should go.
+    """
+    return isinstance(exc, ValueError) and "must be XML compatible" in str(exc)
+
+
+def _extract(data: bytes, fmt: InputFormat, encoding: str | None = None, *,
+             one_line: bool = True, known_bugs: bool = False,
+             ) -> list[ExtractedReference] | None:
+    """Extract, allowing only the documented errors; None when the reader refused.
+
+    ``one_line`` also requires the error message to be one line (the CLI prints it
+    as is); the property tests turn it off and leave that to a dedicated test, so
+    one known message bug does not hide every other finding.
+    """
     document = Document(source="hostile", data=data, encoding=encoding)
     try:
         refs = extract_references(document, fmt)
     except (ExtractError, InputError) as exc:
         message = str(exc)
-        assert message and "\n" not in message, message
+        assert message.strip(), "an error without a message"
+        if one_line:
+            assert "\n" not in message and "\r" not in message, message
         return None
+    except Exception as exc:
+        if known_bugs and _known_bug(exc):
+            return None
+        raise
     assert isinstance(refs, list)
     for ref in refs:
         assert isinstance(ref, ExtractedReference)
@@ -62,14 +83,40 @@ def _extract(data: bytes, fmt: InputFormat, encoding: str | None = None) -> list
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=documents)
 def test_generated_documents_never_crash_a_reader(fmt: InputFormat, text: str) -> None:
-    _extract(text.encode("utf-8", "surrogatepass"), fmt)
+    _extract(text.encode("utf-8", "surrogatepass"), fmt, one_line=False, known_bugs=True)
 
 
 @pytest.mark.parametrize("fmt", READABLE, ids=lambda f: f.value)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.binary(max_size=2000))
 def test_arbitrary_bytes_never_crash_a_reader(fmt: InputFormat, data: bytes) -> None:
-    _extract(data, fmt)
+    _extract(data, fmt, one_line=False, known_bugs=True)
+
+
+@pytest.mark.xfail(strict=True, reason="bug: html.py _clean: drop_tree() of a <script> whose "
+                   "tail holds a control character raises lxml's ValueError")
+@pytest.mark.parametrize("fmt", [InputFormat.HTML, InputFormat.AUTO])
+def test_html_script_followed_by_control_character(fmt: InputFormat) -> None:
+    _extract(b"<p><script>x</script>\x1bb</p>", fmt)
+
+
+ONE_LINE_CASES = [
+    (InputFormat.HTML, b"<<<<\n>>>>\n<h2"),
+    (InputFormat.BIBTEX, b"@article{k,\n title = {T\n"),
+    (InputFormat.RIS, b"TY  - JOUR\nTI  - T\n"),
+    (InputFormat.CSL_JSON, b'[{"title":\n "T",\n'),
+    (InputFormat.DOCX, b"PK\x03\x04\nnot\na zip"),
+    (InputFormat.PDF, b"%PDF-1.7\nnot\na pdf"),
+    (InputFormat.JATS, b"<article>\n<ref-list>\n"),
+    pytest.param(InputFormat.JATS, b"<!--References\n<!--", marks=pytest.mark.xfail(
+        strict=True, reason="bug: JATS 'not well-formed XML' message quotes lxml's "
+        "multi-line excerpt (jats.py ExtractError)")),
+]
+
+
+@pytest.mark.parametrize(("fmt", "data"), ONE_LINE_CASES)
+def test_error_messages_are_one_line(fmt: InputFormat, data: bytes) -> None:
+    _extract(data, fmt, one_line=True)
 
 
 # ------------------------------------------------------------------ markup attacks
