@@ -148,6 +148,43 @@ def _clean_number(text: str, prefix: re.Pattern[str]) -> str | None:
     return text or None
 
 
+_CONTAINER_TAIL_RE = re.compile(
+    r"^(?P<name>.{3,}?),\s*(?P<tail>(?:1[5-9]|20)\d\d|[IVXLC]{1,6}|\d{1,4}|[A-Z]\.|"
+    r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|janvier|février|mars|avril|mai|juin"
+    r"|juillet|août|septembre|octobre|novembre|décembre)\w*)\W*$"
+)
+
+
+_TITLE_TAIL_RE = re.compile(
+    r"[.,]\s+(?:(?P<edition>\d+(?:st|nd|rd|th)\.?\s+(?:rev\.?\s+)?(?:ed|edn|edition)\b\.?)"
+    r"|(?:Translated|Trans\.|Edited|Ed\.|Introduced|Illustrated)\s+by\b"
+    r"|(?:Master'?s|PhD|Ph\.\s?D\.?|Doctoral|Diploma|Bachelor'?s)\s+(?:thesis|dissertation)\b"
+    r"|(?:Technical|Tech\.)\s+(?:Report|Rep\.)|Working\s+Paper\b|Unpublished\b)",
+    re.IGNORECASE,
+)
+
+
+def _trim_title(text: str) -> tuple[str, str | None]:
+    """Cut a title where the labeller ran on into what follows it: "Invisible Cities.
+    Translated by ...", "The Jacaranda atlas, 3rd edn", "... Agreement. Master's
+    Thesis". Returns the title and the edition, when that was what followed."""
+    m = _TITLE_TAIL_RE.search(text)
+    if not m or m.start() < 3:
+        return text, None
+    edition = m.group("edition")
+    return text[: m.start()], edition.strip(" .") if edition else None
+
+
+def _trim_container(text: str) -> tuple[str, str | None]:
+    """A journal name does not end in ", 2005", ", LXV", ", 12", ", Septembre" or an
+    editor's initial ", E.": the labeller sometimes runs on into the next item; cut it
+    off and hand back what was cut."""
+    m = _CONTAINER_TAIL_RE.match(text.strip())
+    if not m:
+        return text, None
+    return m.group("name"), m.group("tail")
+
+
 def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     """Turn token labels into draft fields, shaped by the normalisers."""
     runs = _runs(tokens, labels)
@@ -163,8 +200,14 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     draft.authors = first("author")
     draft.editors = first("editor")
     title = first("title")
+    if title:
+        title, edition = _trim_title(title)
+        draft.edition = edition
     draft.title = clean_title(title) if title else None
     container = first("container")
+    tail: str | None = None
+    if container:
+        container, tail = _trim_container(container)
     draft.container = clean_container(container) if container else None
     collection = first("collection")
     draft.collection = clean_container(collection) if collection else None
@@ -174,7 +217,11 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
         if year:
             draft.date_text, draft.year = date_text, year
             break
+    if tail and draft.year is None and find_year(tail):
+        draft.year = find_year(tail)
     volume = first("volume")
+    if tail and not volume and re.fullmatch(r"\d+|[IVXLC]+", tail):
+        draft.volume = tail
     if volume:
         vol, iss, pages = parse_volume_block(_VOLUME_PREFIX_RE.sub("", volume.strip()))
         draft.volume = vol or _clean_number(volume, _VOLUME_PREFIX_RE)
@@ -192,7 +239,8 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     location = first("location")
     draft.place = location.strip(" ,.;:") if location else None
     edition = first("edition")
-    draft.edition = edition.strip(" ,.;:()") if edition else None
+    if edition:
+        draft.edition = edition.strip(" ,.;:()")
     return draft
 
 

@@ -156,3 +156,28 @@ def test_abbreviated_journal_word_after_last_author_is_not_a_name() -> None:
     ref = parse_reference("4. V. Pravda and A. Pravdova, Czech. J. Phys. 50, 333 (2000).")
     assert [a.family for a in ref.authors] == ["Pravda", "Pravdova"]
     assert ref.container_title == "Czech. J. Phys"
+
+
+def test_run_on_fields_are_trimmed() -> None:
+    from refcheck.parse.labeller import _trim_container, _trim_title
+
+    assert _trim_container("Psychological Review, LXV") == ("Psychological Review", "LXV")
+    assert _trim_container("Hum Mol Genet, 2005") == ("Hum Mol Genet", "2005")
+    assert _trim_container("Journal of Things") == ("Journal of Things", None)
+    assert _trim_title("The Jacaranda atlas, 3rd edn") == ("The Jacaranda atlas", "3rd edn")
+    assert _trim_title("Invisible Cities. Translated by William Weaver") == (
+        "Invisible Cities",
+        None,
+    )
+    assert _trim_title("Leg cramps, 3 cases") == ("Leg cramps, 3 cases", None)
+
+
+def test_decode_hands_a_trimmed_volume_back() -> None:
+    text = "Newell A. Elements. Psychological Review, LXV, 1958."
+    tokens = tokenise(text)
+    labels = ["author", "author", "title", "container", "container", "container", "date"]
+    assert len(tokens) == len(labels)
+    draft = decode(text, tokens, labels)
+    assert draft.container == "Psychological Review"
+    assert draft.volume == "LXV"
+    assert draft.year == "1958"
