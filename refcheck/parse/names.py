@@ -109,7 +109,6 @@ _ORG_WORDS = frozenset(
         "unicef",
         "unesco",
         "library",
-        "press",
         "government",
         "gouvernement",
         "institución",
@@ -180,11 +179,11 @@ def looks_like_organisation(text: str) -> bool:
     words = text.split()
     if not words or ":" in text or len(words) > 12:  # titles have colons; names are short
         return False
-    if re.match(r"[A-Z]{2,}(?:\s|$)", text) and not re.match(r"[A-Z]{2,4}[,.]?$", text):
-        # Starts with an acronym ("BBC News", "UNICEF"); Vancouver initials come last.
-        return len(words) >= 2 or len(text) >= 5
+    if len(words) == 1 and re.fullmatch(r"[A-Z]{3,6}\.?", text):
+        # A lone acronym ("UNICEF", "CDC"); "GUILMOTO C. Z." is a name in small capitals.
+        return True
     if any(_org_word(w) for w in re.findall(r"[^\W\d_]+", text.lower())) and not re.search(
-        r"\b[A-Z]{1,3}\b,|\b[A-Z]\.\s?[A-Z]?\.?,", text
+        r"\b[A-Z]{1,3}\b[,;]|\b[A-Z]\.\s?[A-Z]?\.?[,;]|\bet al\b", text
     ):
         return len(words) >= 2 or text.isupper()
     return False
@@ -239,9 +238,19 @@ def _parse_one(part: str) -> Name | None:
         while len(fam_words) > 1 and re.fullmatch(r"[A-Z]\.?", fam_words[-1]):
             tail = fam_words.pop() + tail
         return _person(" ".join(fam_words), tail, suffix)
-    # Given first: "J. G. Hensley", "John G. Smith", "Jean-Paul de la Fontaine".
+    # French/Italian habit: the family name in capitals first ("MICHEL Hélène").
+    if re.fullmatch(r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’\-]+", words[0]) and all(
+        w[0].isupper() and not w.isupper() for w in words[1:]
+    ):
+        return _person(words[0], " ".join(words[1:]), suffix)
+    # Given first: "J. G. Hensley", "John G. Smith", "Jean-Paul de la Fontaine",
+    # "F. De Luccia" (a capitalised particle after initials still opens the family name).
     i = len(words) - 1
-    while i > 1 and words[i - 1].lower() in _PARTICLES and words[i - 1][0].islower():
+    while (
+        i > 1
+        and words[i - 1].lower() in _PARTICLES
+        and (words[i - 1][0].islower() or re.fullmatch(r"[A-Z]\.", words[i - 2]))
+    ):
         i -= 1
     family = " ".join(words[i:]).rstrip(".")
     given = " ".join(words[:i])
@@ -283,6 +292,7 @@ def _starts_inverted(first: str, second: str) -> bool:
 def parse_names(text: str) -> tuple[tuple[Name, ...], bool]:
     """Parse an author list; returns the names and whether it ended in "et al."."""
     text = compose_accents(re.sub(r"\s+", " ", text or "").strip())
+    text = re.sub(r"\b([A-Z])\.\s+-\s?([A-Z])\b", r"\1.-\2", text)  # "J. -P." -> "J.-P."
     if not text:
         return (), False
     et_al = False

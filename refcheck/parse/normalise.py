@@ -24,9 +24,10 @@ _SPACING_ACCENTS = {
     "˜": "\u0303", "~": "\u0303", "¯": "\u0304", "ˇ": "\u030c", "¸": "\u0327",
     "˚": "\u030a", "˝": "\u030b", "˘": "\u0306", "˙": "\u0307",
 }  # fmt: skip
-# Only the acute is seen detached by a space ("Andr´ e"); others must touch the letter.
+# Acute and diaeresis are also seen detached by a space ("M¨ uller").
 _SPACING_ACCENT_RE = re.compile(
-    r"(?<=\w)(´ ?|[¨`ˆ^˜~¯ˇ¸˚˝˘˙])([A-Za-z])|(?<!\S)([¨´ˆ˜¯ˇ˚˝˘˙])([A-Za-z])"
+    r"(?<=\w)(´ ?|¨ ?|[`ˆ^˜~¯ˇ¸˚˝˘˙])([a-z])|(?<=\w)([`ˆ^˜~¯ˇ¸˚˝˘˙´¨])([A-Z])"
+    r"|(?<!\S)([¨´ˆ˜¯ˇ˚˝˘˙])([A-Za-z])"
 )
 
 
@@ -39,8 +40,8 @@ def compose_accents(text: str) -> str:
         return text
 
     def put(m: re.Match[str]) -> str:
-        accent = (m.group(1) or m.group(3)).strip()
-        letter = m.group(2) or m.group(4)
+        accent = (m.group(1) or m.group(3) or m.group(5)).strip()
+        letter = m.group(2) or m.group(4) or m.group(6)
         return unicodedata.normalize("NFC", letter + _SPACING_ACCENTS[accent])
 
     return _SPACING_ACCENT_RE.sub(put, text)

@@ -24,7 +24,9 @@ from refcheck.parse.normalise import clean_container, clean_title, find_volume_b
 
 __all__ = ["Draft", "Prepared", "parse_ama", "parse_apa", "prepare", "split_sentences"]
 
-_MARKER_RE = re.compile(r"^\s*(?:[-*•–]\s+|\[\d{1,4}\]\s*|\(\d{1,4}\)\s+|\d{1,4}[.)]\s+)")
+_MARKER_RE = re.compile(
+    r"^\s*(?:[-*•–]\s+|\[\d{1,4}\]\s*|\(\d{1,4}\)\s+|\d{1,4}[.)]\s+|\d{1,3}\.(?=[A-Z][a-z]))"
+)
 _INVISIBLE_RE = re.compile(
     r"[\x00-\x1f\x7f\u00ad\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
 )

@@ -65,3 +65,25 @@ def test_parse_names(text: str, names: list[Name], et_al: bool) -> None:
 )
 def test_format_given(given: str, expected: str) -> None:
     assert format_given(given) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "families"),
+    [
+        ("GUILMOTO C. Z.", ["GUILMOTO"]),
+        ("MICHEL Hélène", ["MICHEL"]),
+        ("Kasparian J., B´ ejot P. and Wolf J. -P.", ["Kasparian", "Béjot", "Wolf"]),
+        ("M¨ uller, H. -G.", ["Müller"]),
+        ("Zsom, A., G¨uttler, C., & Dullemond, C. P.", ["Zsom", "Güttler", "Dullemond"]),
+        ("Press, WH; Teukolsky, SA; Vetterling, WT", ["Press", "Teukolsky", "Vetterling"]),
+        ("S. R. Coleman and F. De Luccia", ["Coleman", "De Luccia"]),
+        ("W. H. Press et al.", ["Press"]),
+        ("Geschwind D H, Levitt P", ["Geschwind", "Levitt"]),
+        ("Prakasa Rao, B. L. S. P.", ["Prakasa Rao"]),
+        ("von Depka M, Nowak-Gottl U", ["Depka", "Nowak-Gottl"]),
+        ("Kim, Soo-ah", ["Kim"]),
+    ],
+)
+def test_harder_names(text: str, families: list[str]) -> None:
+    names, _ = parse_names(text)
+    assert [n.family for n in names] == families
