@@ -13,9 +13,10 @@ import pytest
 from refcheck.extract.interface import Document
 from refcheck.pipeline import Checker, CheckOptions, run_report
 from refcheck.render import render
-from tests.robustness.test_faults import WORKS, citation
 from tests.standins.crossref import CrossrefStandin, load_fixture_works
 from tests.standins.faults import FaultProxy
+
+from .helpers import WORKS, citation
 
 
 @pytest.fixture(scope="module")

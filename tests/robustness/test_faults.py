@@ -28,19 +28,7 @@ from refcheck.resolve.interface import ResolveRequest
 from tests.standins.crossref import CrossrefStandin, load_fixture_works
 from tests.standins.faults import FaultProxy, FlakyDNS
 
-WORKS = [w for w in load_fixture_works() if w.get("type") == "journal-article"][:5]
-
-
-def citation(work: dict[str, Any]) -> str:
-    """An AMA-style reference string for a Crossref work record, with its DOI."""
-    authors = ", ".join(
-        f"{a.get('family', '')} {a.get('given', '')[:1]}" for a in (work.get("author") or [])[:3]
-    ) or "Anonymous"
-    year = work["issued"]["date-parts"][0][0]
-    container = (work.get("container-title") or [""])[0]
-    return (f"{authors}. {work['title'][0]}. {container}. {year};{work.get('volume', '')}"
-            f"({work.get('issue', '')}):{work.get('page', '')}. doi:{work['DOI']}")
-
+from .helpers import WORKS, citation
 
 RAWS = [citation(w) for w in WORKS]
 
