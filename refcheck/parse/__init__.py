@@ -362,10 +362,19 @@ def merge_fields(ref: Reference, fields: dict[str, Any]) -> Reference:
     editors = _names_from_csl(fields.get("editor"))
     if editors:
         changes["editors"] = editors
-    for key, attr in (("issued", "issued"), ("accessed", "accessed")):
-        date = PartialDate.from_csl(fields.get(key)) if isinstance(fields.get(key), dict) else None
+    for key in ("issued", "accessed"):
+        value = fields.get(key)
+        date = None
+        if isinstance(value, dict):
+            # date-parts, or CSL's "raw"/"literal" forms ("2009 May", "Spring 2010").
+            date = PartialDate.from_csl(value)
+            text = value.get("raw") or value.get("literal")
+            if date is None and isinstance(text, str):
+                date = parse_date(text)
+        elif isinstance(value, str):
+            date = parse_date(value)
         if date is not None:
-            changes[attr] = date
+            changes[key] = date
     url = _first(fields.get("URL"))
     if url:
         changes["urls"] = (str(url), *(u for u in ref.urls if u != url))

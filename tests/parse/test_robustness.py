@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from refcheck.model import Reference, ReferenceType
+from refcheck.model import Name, PartialDate, Reference, ReferenceType
 from refcheck.parse import parse_reference, parse_references
 
 
@@ -82,3 +82,21 @@ def test_fields_win_over_parsed_values() -> None:
     assert ref.issued is not None and ref.issued.month == 5
     # Parsed values fill what the fields lack.
     assert ref.volume == "54" and ref.page == "211"
+
+
+def test_fields_with_raw_dates_and_bad_values() -> None:
+    ref = parse_reference(
+        "",
+        fields={
+            "title": "A title",
+            "issued": {"raw": "2009 May"},
+            "accessed": "2010-10-12",
+            "type": "not-a-csl-type",
+            "author": [{"literal": "World Health Organization"}, "junk", {"given": "Ann"}],
+        },
+    )
+    assert ref.title == "A title"
+    assert ref.issued == PartialDate(2009, 5)
+    assert ref.accessed == PartialDate(2010, 10, 12)
+    assert ref.type is ReferenceType.DOCUMENT
+    assert ref.authors == (Name(literal="World Health Organization"), Name(given="Ann"))
