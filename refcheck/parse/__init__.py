@@ -368,9 +368,9 @@ def merge_fields(ref: Reference, fields: dict[str, Any]) -> Reference:
         if isinstance(value, dict):
             # date-parts, or CSL's "raw"/"literal" forms ("2009 May", "Spring 2010").
             date = PartialDate.from_csl(value)
-            text = value.get("raw") or value.get("literal")
-            if date is None and isinstance(text, str):
-                date = parse_date(text)
+            written = value.get("raw") or value.get("literal")
+            if date is None and isinstance(written, str):
+                date = parse_date(written)
         elif isinstance(value, str):
             date = parse_date(value)
         if date is not None:
