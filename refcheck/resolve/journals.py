@@ -54,7 +54,7 @@ def _tokens(title: str) -> list[str]:
 
 def journal_key(title: str) -> str:
     """A title squashed to letters and digits, apostrophes dropped (index key)."""
-    return "".join(re.findall(r"[a-z0-9]+", fold(title).replace("'", "").replace("&", "and")))
+    return "".join(re.findall(r"[^\W_]+", fold(title).replace("'", "").replace("&", "and")))
 
 
 def _is_abbrev_of(short: str, word: str) -> bool:

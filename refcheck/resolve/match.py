@@ -248,8 +248,11 @@ def _title_in_raw(
         score = min(score, 0.8)
     if bare and after.startswith(":"):
         score = min(score, 0.8)  # the citation has a subtitle the record lacks
-    if re.search(r"(?:^|\W)in\s*:?$", before):
-        score = min(score, 0.8)  # the book a chapter is in
+    written_before = cited.raw[:start] if len(cited.raw) == len(raw) else before
+    if re.search(r"(?:^|\W)in\s*:?$", before) or re.search(
+        r"(?:^|[.,;:]\s+)In:?\s", written_before
+    ):
+        score = min(score, 0.8)  # after "In": the book a chapter is in, or the proceedings
     # A number just after the aligned phrase still belongs to the cited title ("part 1").
     if _title_numbers(span) != _title_numbers(phrase) or re.match(r"\s?\d", raw[end : end + 2]):
         score = min(score, 0.8)
@@ -431,10 +434,13 @@ def _type_problem(cited: _Cited, work: RegisteredWork) -> str | None:
     ref_type = cited.reference.type
     if kind in NEVER_TYPES:
         return f"it is a {kind} record, not a citable work"
-    if ref_type == ReferenceType.CHAPTER and kind in BOOK_TYPES:
+    if (
+        ref_type == ReferenceType.CHAPTER
+        and kind in BOOK_TYPES
+        and not (cited.title and fuzz.ratio(cited.title, norm_title(work.title or "")) >= 90)
+    ):
+        # (A book whose title is the cited title itself was mistyped as a chapter.)
         return "it is the whole book, but a chapter is cited"
-    if ref_type == ReferenceType.ARTICLE_JOURNAL and kind == "proceedings-article":
-        return "it is the conference version, but a journal article is cited"
     if (
         kind == "posted-content"
         and ref_type != ReferenceType.ARTICLE
@@ -451,8 +457,6 @@ def _type_problem(cited: _Cited, work: RegisteredWork) -> str | None:
         # The conference version of a journal article: same title and authors, a year
         # earlier. Only a reference that names a meeting may be matched to it.
         return "it is a conference paper, but the reference does not cite a meeting"
-    if ref_type == ReferenceType.PAPER_CONFERENCE and kind == "journal-article":
-        return "it is the journal version, but a conference paper is cited"
     return None
 
 
@@ -487,6 +491,17 @@ def assess(cited: _Cited, work: RegisteredWork) -> Assessment:
         return Assessment(work, tuple(comps), confidence, strength, ok, why)
 
     problem = _type_problem(cited, work)
+    container = by_field.get("container")
+    if (
+        not problem
+        and cited.reference.type == ReferenceType.PAPER_CONFERENCE
+        and work.type == "journal-article"
+        and container is not None
+        and container.agrees is False
+    ):
+        # Journals named "Proceedings of ..." (PNAS) are often typed as conferences:
+        # only a journal that is clearly not the cited venue marks the journal version.
+        problem = "it is the journal version, but a conference paper is cited"
     if problem:
         return verdict(False, f"rejected {work.doi}: {problem}")
     title_cmp = by_field.get("title")
@@ -500,7 +515,7 @@ def assess(cited: _Cited, work: RegisteredWork) -> Assessment:
     ]
     against = [
         f
-        for f in ("author", "year", "volume", "pages")
+        for f in ("author", "year", "volume", "pages", "container")
         if by_field.get(f) and by_field[f].agrees is False
     ]
     numbers_only = title_cmp is None and {"author", "year", "volume", "pages"} <= set(support)

@@ -78,7 +78,8 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Folded alphanumeric tokens; '&' counts as 'and'."""
-    return re.findall(r"[a-z0-9]+", fold(text).replace("&", " and "))
+    # Unicode letters and digits, so titles in Korean, Chinese, Greek ... keep their words.
+    return re.findall(r"[^\W_]+", fold(text).replace("&", " and "))
 
 
 def norm_title(text: str) -> str:

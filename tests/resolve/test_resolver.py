@@ -81,15 +81,26 @@ def test_queries_use_bibliographic_search_with_small_rows_and_select(
             ),
             "10.5555/conf.2007.nygaard",
         ),
-        # A book with a title that is part of the cited chapter's title.
+        # The book a cited chapter is in (same editor-author and year).
         (
             journal(
-                "Anderson T. Leg cramps in pregnancy. In: Midwifery handbook. 2007.",
+                "Anderson T. Night-time calf pain. In: Anderson T, ed. Leg cramps in pregnancy."
+                " Curated Press; 2007:12-19.",
                 family="Anderson",
-                title="Leg cramps in pregnancy",
-                container="Midwifery handbook",
+                title="Night-time calf pain",
+                container="Leg cramps in pregnancy",
                 year=2007,
+                page="12-19",
                 type=ReferenceType.CHAPTER,
+            ),
+            "10.5555/book.legcramps",
+        ),
+        # ... and the same chapter read by a parser that found no fields at all.
+        (
+            ResolveRequest(
+                Reference(),
+                "Anderson T. Night-time calf pain. In: Anderson T, ed. Leg cramps in pregnancy."
+                " Curated Press; 2007:12-19.",
             ),
             "10.5555/book.legcramps",
         ),
