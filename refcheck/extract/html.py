@@ -157,6 +157,9 @@ def _inside(element: Any, names: set[str]) -> bool:
     return False
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _clean(root: Any) -> None:
     """Remove page chrome and back-links, keeping the text that follows them."""
     doomed = []
@@ -334,6 +337,9 @@ class HtmlReader(Reader):
         # The XML declaration of XHTML pages makes lxml refuse str input; blank it
         # out rather than delete it, so that line and column numbers do not move.
         text = re.sub(r"<\?xml[^>]*\?>", lambda m: " " * len(m.group()), text, count=1)
+        # Control characters are parse errors in HTML and make lxml refuse to move
+        # text around when chrome is dropped; a space keeps every column in place.
+        text = _CONTROL.sub(" ", text)
         parser = lxml.html.HTMLParser(
             recover=True, no_network=True, remove_comments=True, remove_pis=True
         )

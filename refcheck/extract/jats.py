@@ -253,6 +253,7 @@ class JatsReader(Reader):
         except etree.XMLSyntaxError as exc:
             line = exc.lineno if exc.lineno is not None else "?"
             message = str(exc.msg if hasattr(exc, "msg") else exc).split(",")[0]
+            message = " ".join(message.split())  # lxml may quote the source over lines
             raise ExtractError(
                 f"{document.label}: not well-formed XML (line {line}: {message})"
             ) from None

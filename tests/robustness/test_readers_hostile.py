@@ -47,7 +47,7 @@ def _known_bug(exc: BaseException) -> bool:
     other finding; when the lead fixes one, its xfail test passes, fails as strict,
     and the entry here should go.
     """
-    return isinstance(exc, ValueError) and "must be XML compatible" in str(exc)
+    return False
 
 
 def _extract(data: bytes, fmt: InputFormat, encoding: str | None = None, *,
@@ -93,8 +93,6 @@ def test_arbitrary_bytes_never_crash_a_reader(fmt: InputFormat, data: bytes) -> 
     _extract(data, fmt, one_line=False, known_bugs=True)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: html.py _clean: drop_tree() of a <script> whose "
-                   "tail holds a control character raises lxml's ValueError")
 @pytest.mark.parametrize("fmt", [InputFormat.HTML, InputFormat.AUTO])
 def test_html_script_followed_by_control_character(fmt: InputFormat) -> None:
     _extract(b"<p><script>x</script>\x1bb</p>", fmt)
@@ -108,9 +106,7 @@ ONE_LINE_CASES = [
     (InputFormat.DOCX, b"PK\x03\x04\nnot\na zip"),
     (InputFormat.PDF, b"%PDF-1.7\nnot\na pdf"),
     (InputFormat.JATS, b"<article>\n<ref-list>\n"),
-    pytest.param(InputFormat.JATS, b"<!--References\n<!--", marks=pytest.mark.xfail(
-        strict=True, reason="bug: JATS 'not well-formed XML' message quotes lxml's "
-        "multi-line excerpt (jats.py ExtractError)")),
+    (InputFormat.JATS, b"<!--References\n<!--"),
 ]
 
 
