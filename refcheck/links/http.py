@@ -336,6 +336,10 @@ class HttpLinkChecker(LinkChecker):
             concurrency=per_host_concurrency, interval=per_host_interval, per_host=per_host
         )
         self._lock = threading.Lock()
+        # max_concurrency bounds requests in flight; worker threads are more numerous
+        # because a check also sleeps (backoff, Retry-After) without holding a request.
+        self._in_flight = threading.BoundedSemaphore(max_concurrency)
+        self._workers = min(max_concurrency * 4, 256)
         self._names_resolved = 0
         self._responses = 0
         self._attempts = 0
@@ -468,14 +472,21 @@ class HttpLinkChecker(LinkChecker):
                 total -= 1
                 cond.notify_all()
 
-        pool = ThreadPoolExecutor(self._max_concurrency, thread_name_prefix="refcheck-link")
+        # Enough workers that every host can keep its request slots busy while some
+        # of its checks sleep; each host gets a fair share, so early hosts in the
+        # list cannot take every worker and starve the rest.
+        workers = min(256, max(self._workers, len(pending) * per_host * 3))
+        share = max(per_host, min(4 * per_host, workers // max(1, len(pending))))
+        pool = ThreadPoolExecutor(workers, thread_name_prefix="refcheck-link")
         with pool, cond:
             while pending or total:
                 launched = False
                 for key in list(pending):
                     queue = pending[key]
-                    limit = 4 * per_host if key == "doi" else per_host
-                    while queue and busy.get(key, 0) < limit and total < self._max_concurrency:
+                    # More checks than request slots per host: a check waiting out a
+                    # backoff or a slow page must not stall the host's other links.
+                    # The limiter still caps the requests each host sees at once.
+                    while queue and busy.get(key, 0) < share and total < workers:
                         url = queue.popleft()
                         busy[key] = busy.get(key, 0) + 1
                         total += 1
@@ -737,10 +748,11 @@ class HttpLinkChecker(LinkChecker):
         seen = {url}
         current = url
         while True:
+            # After a redirect the landing page's content matters (error page, root):
+            # GET it directly rather than HEAD and then GET.
+            method = "GET" if want_body or redirects else "HEAD"
             try:
-                answer = self._fetch(
-                    job, current, "GET" if want_body else "HEAD", browser_retry=browser_retry
-                )
+                answer = self._fetch(job, current, method, browser_retry=browser_retry)
             except _Failure as failure:
                 failure.redirects = tuple(redirects)
                 raise
@@ -792,6 +804,8 @@ class HttpLinkChecker(LinkChecker):
             status = answer.status
             if method == "HEAD" and status in HEAD_UNRELIABLE:
                 method = "GET"  # HEAD is a hint: ask properly before concluding
+                if status in BLOCKING and status != 429 and browser_retry:
+                    browser = True  # refused: the GET is the one browser-like retry
                 continue
             challenge = bool(answer.body) and content.is_challenge(
                 answer.body, dict(answer.headers)
@@ -804,7 +818,9 @@ class HttpLinkChecker(LinkChecker):
                     retries_left -= 1
                     if pause is None:
                         self._sleep_backoff(attempt)
-                    # else: the limiter holds the host back for Retry-After itself.
+                    elif status != 429:
+                        time.sleep(pause)  # a 503's Retry-After: this resource waits
+                    # else: the limiter holds the whole host back for Retry-After.
                     attempt += 1
                     continue
                 return answer
@@ -840,7 +856,7 @@ class HttpLinkChecker(LinkChecker):
         with self._lock:
             self._attempts += 1
         job.requests += 1
-        with self._limiter.slot(host):
+        with self._limiter.slot(host), self._in_flight:
             try:
                 response = (session or self._session).request(
                     method, url, headers=headers, allow_redirects=False, stream=True,

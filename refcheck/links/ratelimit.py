@@ -3,13 +3,13 @@
 Every request refcheck sends to a host passes through :meth:`HostLimiter.slot`.
 A host gets at most ``concurrency`` requests at once, request starts at least
 ``interval`` seconds apart, and nothing at all while it is backed off (after a 429 or
-503 with ``Retry-After``, or a ``RateLimit`` header saying the quota is spent).
+``Retry-After``, or a ``RateLimit`` header saying the quota is spent).
 
 The limits adapt to what the host says. A ``RateLimit-Policy: 10;w=1`` (IETF draft) or
 ``X-RateLimit-Limit``/``X-RateLimit-Interval`` pair (Crossref's spelling) widens the
-interval so refcheck stays under the quota; a 429 without such headers halves the
-host's pace and drops it to one request at a time. Limits only ever get stricter
-within a run: a host that complained once is not tested again.
+interval so refcheck stays under the quota; a 429 without such headers slows the
+host's pace to below what it accepted in the last second, and a calm stretch
+afterwards speeds it up again step by step (never beyond the configured pace).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 
 # A host that asks for a longer pause than this is not waited for: the link is
 # reported as blocked instead of stalling the whole run.
@@ -27,6 +28,9 @@ MAX_RETRY_AFTER = 60.0
 # Halving the pace on every 429 stops here: a host that always says 429 is blocking
 # refcheck, not pacing it, and must not slow the run to a crawl.
 MAX_ADAPTIVE_INTERVAL = 2.0
+_WINDOW = 1.0  # seconds of request history kept to estimate an unadvertised limit
+_CALM = 20  # answers without a 429 before the pace recovers a step
+_REPEAT = 10.0  # seconds: a second 429 within this is a pattern, not an accident
 
 
 @dataclass
@@ -36,7 +40,11 @@ class _HostState:
     in_flight: int = 0
     next_start: float = 0.0
     backoff_until: float = 0.0
+    base: float = 0.0  # the configured or advertised interval: never go faster
     throttled: int = 0  # 429s received from this host
+    calm: int = 0  # answers since the last 429
+    last_429: float = float("-inf")
+    accepted: deque[float] = field(default_factory=deque)  # recent non-429 answers
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -132,7 +140,7 @@ class HostLimiter:
         state = self._hosts.get(host)
         if state is None:
             concurrency, interval = self._per_host.get(host, self._default)
-            state = self._hosts[host] = _HostState(concurrency, interval)
+            state = self._hosts[host] = _HostState(concurrency, interval, base=interval)
         return state
 
     @contextlib.contextmanager
@@ -165,7 +173,8 @@ class HostLimiter:
             spacing = advertised_interval(headers)
             if spacing is not None:
                 # 10% margin: requests leave together but arrive with jitter.
-                state.interval = max(state.interval, spacing * 1.1)
+                state.base = max(state.base, spacing * 1.1)
+                state.interval = max(state.interval, state.base)
             remaining = headers.get("RateLimit-Remaining") or headers.get("X-RateLimit-Remaining")
             reset = headers.get("RateLimit-Reset") or headers.get("X-RateLimit-Reset")
             if remaining is not None and reset is not None and remaining.strip() == "0":
@@ -176,15 +185,45 @@ class HostLimiter:
             if status in (429, 503):
                 pause = parse_retry_after(headers.get("Retry-After"))
                 if status == 429:
+                    now = self._clock()
                     state.throttled += 1
-                    if spacing is None:
-                        # Told "too many" without numbers: halve the pace, one at a time.
-                        state.interval = min(max(state.interval * 2, 0.25), MAX_ADAPTIVE_INTERVAL)
-                        state.concurrency = 1
-                if pause is not None and pause <= MAX_RETRY_AFTER:
+                    state.calm = 0
+                    # One 429 with Retry-After is answered by waiting; only repeated
+                    # complaints (or none of the numbers) mean our pace is too fast.
+                    repeated = now - state.last_429 < _REPEAT or pause is None
+                    state.last_429 = now
+                    if spacing is None and repeated:
+                        state.interval = min(self._slower(state), MAX_ADAPTIVE_INTERVAL)
+                # 429 is about the client's pace: the whole host waits. A 503's
+                # Retry-After is about one resource; the caller waits for that one.
+                if status == 429 and pause is not None and pause <= MAX_RETRY_AFTER:
                     state.backoff_until = max(state.backoff_until, self._clock() + pause)
+            if status != 429:
+                now = self._clock()
+                state.accepted.append(now)
+                while state.accepted and state.accepted[0] < now - _WINDOW:
+                    state.accepted.popleft()
+                # Additive recovery: a 429 may have been one resource's quirk rather
+                # than our pace; after a calm stretch, speed up again towards the base.
+                state.calm += 1
+                if state.calm >= _CALM and state.interval > state.base:
+                    state.interval = max(state.base, state.interval * 0.8)
+                    state.calm = 0
             self._cond.notify_all()
         return pause
+
+    def _slower(self, state: _HostState) -> float:
+        """A pace under the limit a 429 revealed, when the host gave no numbers.
+
+        The limit is estimated from what the host accepted: the requests it
+        answered in the last second before it refused (most limits are per second),
+        less a margin. A host that keeps complaining at that pace slows us further.
+        """
+        now = self._clock()
+        accepted = sum(1 for t in state.accepted if t >= now - _WINDOW)
+        # Two or three answers say nothing about a per-second limit.
+        estimate = _WINDOW / accepted * 1.15 if accepted >= 3 else 0.0
+        return max(min(state.interval * 1.25, MAX_ADAPTIVE_INTERVAL), estimate, 0.05)
 
     def throttled(self) -> dict[str, int]:
         """429s received per host (for reports and benchmarks)."""

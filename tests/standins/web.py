@@ -202,6 +202,16 @@ class WebStandin:
         """A redirect from ``path`` to ``to`` (absolute or relative)."""
         self.add(path, lambda seen: Reply(status, b"", {"Location": to}))
 
+    def reset(self) -> None:
+        """Forget every request seen (counters, "first time" scenarios, rate windows)."""
+        with self._lock:
+            self.seen.clear()
+            self.hits.clear()
+            self._window.clear()
+            self.throttled = 0
+            self.bytes_sent = 0
+            self.peak_active = 0
+
     def count(self, path: str) -> int:
         """How many requests ``path`` received."""
         with self._lock:
