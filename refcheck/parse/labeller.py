@@ -185,6 +185,31 @@ def _trim_container(text: str) -> tuple[str, str | None]:
     return m.group("name"), m.group("tail")
 
 
+_NUMBERED_ISSUE_RE = re.compile(
+    r"[,;]?\s*\b(?:no|nos|nr|n°|num|issue|heft|h)\.?\s*(?P<issue>[\w\-/&]+(?:\s*&\s*\w+)?)",
+    re.IGNORECASE,
+)
+
+
+def _split_volume(text: str) -> tuple[str | None, str | None, str | None]:
+    """Volume, issue and pages from a labelled volume span: "54(3):211-8",
+    "Vol. 12, No. 3", "13.2" (MLA), "305, (5689)", "Bd. 4, Heft 2"."""
+    body = _VOLUME_PREFIX_RE.sub("", text.strip())
+    issue = None
+    m = _NUMBERED_ISSUE_RE.search(body)
+    if m and m.start() == 0:  # the span is only an issue: "n° 95", "Heft 4"
+        return None, m.group("issue").strip(" ,.;:"), None
+    if m:
+        issue = m.group("issue").strip()
+        body = body[: m.start()]
+    vol, iss, pages = parse_volume_block(body)
+    if issue is None and iss is None:
+        mla = re.fullmatch(r"\s*(\d+)\.(\d+)[.,]?\s*", body)  # MLA's "13.2"
+        if mla:
+            vol, iss = mla.group(1), mla.group(2)
+    return vol or _clean_number(body, _VOLUME_PREFIX_RE), issue or iss, pages
+
+
 def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     """Turn token labels into draft fields, shaped by the normalisers."""
     runs = _runs(tokens, labels)
@@ -223,8 +248,8 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     if tail and not volume and re.fullmatch(r"\d+|[IVXLC]+", tail):
         draft.volume = tail
     if volume:
-        vol, iss, pages = parse_volume_block(_VOLUME_PREFIX_RE.sub("", volume.strip()))
-        draft.volume = vol or _clean_number(volume, _VOLUME_PREFIX_RE)
+        vol, iss, pages = _split_volume(volume)
+        draft.volume = vol
         draft.issue, draft.pages = iss, pages
         if draft.year is None:
             draft.year = find_year(volume)

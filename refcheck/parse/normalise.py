@@ -98,7 +98,7 @@ _VANCOUVER_BLOCK = re.compile(
     r"|\s*:\s*(?P<num>CD\d{6}|[A-Za-z]{0,2}\d[\w]*))"
 )
 _VOL_ISSUE_PAGES = re.compile(
-    r"^\s*(?:vol\.?\s*)?(?P<vol>[A-Za-z]?\d[\w.\-]*)?\s*(?:\((?P<iss>[^()]{1,30})\))?"
+    r"^\s*(?:vol\.?\s*)?(?P<vol>[A-Za-z]?\d[\w.\-]*)?\s*,?\s*(?:\((?P<iss>[^()]{1,30})\))?"
     r"\s*(?::\s*(?P<pages>[A-Za-z]{0,3}\d\w*(?:\s*[-\u2013]\s*[A-Za-z]{0,3}\d\w*)?))?"
 )
 

@@ -181,3 +181,21 @@ def test_decode_hands_a_trimmed_volume_back() -> None:
     assert draft.container == "Psychological Review"
     assert draft.volume == "LXV"
     assert draft.year == "1958"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vol. 12, No. 3,", ("12", "3", None)),
+        ("54(3):211-8", ("54", "3", "211-218")),
+        ("13.2", ("13", "2", None)),
+        ("305, (5689),", ("305", "5689", None)),
+        ("Bd. 4, Heft 2", ("4", "2", None)),
+        ("n\u00b095,", (None, "95", None)),
+        ("vol. 7", ("7", None, None)),
+    ],
+)
+def test_volume_spans_are_split(text: str, expected: tuple[str | None, ...]) -> None:
+    from refcheck.parse.labeller import _split_volume
+
+    assert _split_volume(text) == expected
