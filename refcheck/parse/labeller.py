@@ -138,7 +138,7 @@ def _balance(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-_VOLUME_PREFIX_RE = re.compile(r"^(?:vol(?:ume)?s?\.?|bd\.?|t\.|tome)\s*", re.IGNORECASE)
+_VOLUME_PREFIX_RE = re.compile(r"^(?:vol(?:ume)?s?\.?|v\.|bd\.?|t\.|tome)\s*", re.IGNORECASE)
 _ISSUE_PREFIX_RE = re.compile(r"^(?:no\.?|nos\.?|nr\.?|issue|number|heft|n°|#)\s*", re.IGNORECASE)
 
 
