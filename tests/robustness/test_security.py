@@ -97,6 +97,7 @@ def test_text_report_carries_no_terminal_escapes(
     source: str, color: str, request: pytest.FixtureRequest
 ) -> None:
     out = _report(request.getfixturevalue(source), "text", color)
+    assert "Another title" in out or "Jones" in out, "the hostile references are reported"
     if color == "--no-color":
         assert "\x1b" not in out
     else:
