@@ -175,6 +175,39 @@ def _trim_title(text: str) -> tuple[str, str | None]:
     return text[: m.start()], edition.strip(" .") if edition else None
 
 
+_QUOTED_RE = re.compile(
+    r"[\"“„«]\s*(?P<q>[^\"“”„«»]{3,}?)\s*[\"”»]|‘(?P<s>[^‘’]{3,}?)’|^'(?P<h>[^']{3,}?)'"
+)
+
+
+def _split_quoted(text: str) -> tuple[str | None, str, str | None]:
+    """A quoted title inside a longer title span: the quotes say where the title is.
+    Returns what came before the quotes (an author, when the labeller missed it), the
+    title, and what came after (the container)."""
+    m = _QUOTED_RE.search(text)
+    if not m:
+        # The labeller may have started the title after its opening quote:
+        # 'Communication Networks,” in The Forbidden Best-Sellers'.
+        close = re.search(r"[,.]?[”\"]\s*[,.]?\s+(?=\S)", text)
+        if close and not re.search(r"[“\"]", text[: close.start()]) and close.start() > 3:
+            return None, text[: close.start()], text[close.end() :].strip(" ,.;:") or None
+        return None, text, None
+    quoted = m.group("q") or m.group("s") or m.group("h")
+    before = text[: m.start()].strip(" ,.;:")
+    after = text[m.end() :].strip(" ,.;:")
+    if not before and not after:
+        return None, text, None
+    # A quoted word inside a title ('The "best" of times') is not a title in quotes:
+    # the quotes must be set off from the rest by punctuation.
+    if before and not text[: m.start()].rstrip().endswith((",", ".", ":")):
+        return None, text, None
+    following = text[m.end() :].lstrip()[:1]
+    inside_end = text[m.end() - 2 : m.end() - 1]
+    if after and following not in (",", ".", ":", ";") and inside_end not in (",", "."):
+        return None, text, None
+    return before or None, quoted.strip(" ,"), after or None
+
+
 def _trim_container(text: str) -> tuple[str, str | None]:
     """A journal name does not end in ", 2005", ", LXV", ", 12", ", Septembre" or an
     editor's initial ", E.": the labeller sometimes runs on into the next item; cut it
@@ -225,11 +258,15 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     draft.authors = first("author")
     draft.editors = first("editor")
     title = first("title")
+    spill_before = spill_after = None
     if title:
+        spill_before, title, spill_after = _split_quoted(title)
         title, edition = _trim_title(title)
         draft.edition = edition
     draft.title = clean_title(title) if title else None
-    container = first("container")
+    if spill_before and not draft.authors:
+        draft.authors = spill_before
+    container = first("container") or spill_after
     tail: str | None = None
     if container:
         container, tail = _trim_container(container)

@@ -199,3 +199,24 @@ def test_volume_spans_are_split(text: str, expected: tuple[str | None, ...]) -> 
     from refcheck.parse.labeller import _split_volume
 
     assert _split_volume(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Centers for Disease Control, \u201cLeg cramps: what to know,\u201d",
+         ("Centers for Disease Control", "Leg cramps: what to know", None)),
+        ("'Pregnant women urged to get flu jab', BBC",
+         (None, "Pregnant women urged to get flu jab", "BBC")),
+        ("Communication Networks,\u201d in The Forbidden Best-Sellers",
+         (None, "Communication Networks", "in The Forbidden Best-Sellers")),
+        ('The "best" of times', (None, 'The "best" of times', None)),
+        ("\u201cBest\u201d practices in care", (None, "\u201cBest\u201d practices in care", None)),
+    ],
+)  # fmt: skip
+def test_quotes_mark_where_a_title_is(
+    text: str, expected: tuple[str | None, str, str | None]
+) -> None:
+    from refcheck.parse.labeller import _split_quoted
+
+    assert _split_quoted(text) == expected
