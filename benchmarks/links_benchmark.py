@@ -273,6 +273,14 @@ def _serve(args: argparse.Namespace, conn: Connection) -> None:
         if command == "traffic":
             conn.send((sum(len(s.seen) for s in servers), sum(s.throttled for s in servers),
                        sum(s.bytes_sent for s in servers)))
+        elif command == "hosts":
+            rows = []
+            for server in servers:
+                times = [seen.at for seen in server.seen]
+                span = max(times) - min(times) if times else 0.0
+                rows.append((server.host, len(times), server.throttled, span, server.rate_limit,
+                             server.advertise_limits))
+            conn.send(rows)
         elif command == "reset":
             for server in servers:
                 server.reset()
@@ -300,6 +308,12 @@ class Standin:
         self._conn.send("traffic")
         result: tuple[int, int, int] = self._conn.recv()
         return result
+
+    def hosts(self) -> list[tuple[Any, ...]]:
+        """Per host: address, requests, 429s caused, seconds from first to last request."""
+        self._conn.send("hosts")
+        rows: list[tuple[Any, ...]] = self._conn.recv()
+        return rows
 
     def reset(self) -> None:
         self._conn.send("reset")
@@ -341,6 +355,9 @@ def run_lychee(corpus: Corpus, binary: str) -> tuple[dict[str, str], float, dict
         elapsed = time.monotonic() - started
         data = json.loads(report.read_text())
     verdicts = {u: "ok" for u in urls}
+    for entries in (data.get("timeout_map") or {}).values():
+        for entry in entries:
+            verdicts[entry["url"]] = "timeout"
     for entries in (data.get("error_map") or {}).values():
         for entry in entries:
             status = entry.get("status") or {}
@@ -410,6 +427,7 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=24)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-lychee", action="store_true")
+    parser.add_argument("--hosts-table", action="store_true", help="per-host traffic")
     parser.add_argument("--max-concurrency", type=int, default=16,
                         help="refcheck's global limit on requests in flight (lychee: 128)")
     parser.add_argument("--lychee", default=shutil.which("lychee") or "")
@@ -427,6 +445,9 @@ def main() -> None:
         print(f"polite floor: {floor:.2f} s")
         verdicts, elapsed, extra = run_refcheck(corpus, args.max_concurrency)
         report("refcheck", corpus, verdicts, elapsed, extra, floor, standin.traffic())
+        if args.hosts_table:
+            for row in standin.hosts():
+                print("   ", *row)
         if not args.no_lychee and args.lychee:
             standin.reset()
             time.sleep(1.1)  # let every host's rate window empty

@@ -299,7 +299,7 @@ class HttpLinkChecker(LinkChecker):
         timeout: float = 15.0,
         max_concurrency: int = 16,
         per_host_concurrency: int = 2,
-        per_host_interval: float = 0.0,
+        per_host_interval: float = 0.1,
         user_agent: str | None = None,
         wayback_url: str | None = "https://archive.org/wayback/available",
         doi_resolver_url: str = "https://doi.org",
@@ -475,8 +475,8 @@ class HttpLinkChecker(LinkChecker):
         # Enough workers that every host can keep its request slots busy while some
         # of its checks sleep; each host gets a fair share, so early hosts in the
         # list cannot take every worker and starve the rest.
-        workers = min(256, max(self._workers, len(pending) * per_host * 3))
-        share = max(per_host, min(4 * per_host, workers // max(1, len(pending))))
+        workers = min(256, max(self._workers, len(pending) * per_host * 8))
+        share = max(per_host, min(8 * per_host, workers // max(1, len(pending))))
         pool = ThreadPoolExecutor(workers, thread_name_prefix="refcheck-link")
         with pool, cond:
             while pending or total:
@@ -787,6 +787,9 @@ class HttpLinkChecker(LinkChecker):
         """One hop: HEAD->GET fallback, retries with backoff, one browser-like retry."""
         browser = False
         retries_left = self._retries
+        # A silent server costs a whole timeout per try (and holds a host slot):
+        # one retry is enough to tell a hiccup from a dead server.
+        timeouts_left = min(self._retries, 1)
         attempt = 0
         while True:
             try:
@@ -795,6 +798,10 @@ class HttpLinkChecker(LinkChecker):
                     full=session is not None,
                 )
             except _Failure as failure:
+                if failure.status is LinkStatus.TIMEOUT:
+                    if timeouts_left <= 0:
+                        raise
+                    timeouts_left -= 1
                 if failure.transient and retries_left > 0:
                     retries_left -= 1
                     self._sleep_backoff(attempt)

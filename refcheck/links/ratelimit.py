@@ -29,6 +29,7 @@ MAX_RETRY_AFTER = 60.0
 # refcheck, not pacing it, and must not slow the run to a crawl.
 MAX_ADAPTIVE_INTERVAL = 2.0
 _WINDOW = 1.0  # seconds of request history kept to estimate an unadvertised limit
+_MARGIN = 1.2
 _CALM = 20  # answers without a 429 before the pace recovers a step
 _REPEAT = 10.0  # seconds: a second 429 within this is a pattern, not an accident
 
@@ -44,6 +45,7 @@ class _HostState:
     throttled: int = 0  # 429s received from this host
     calm: int = 0  # answers since the last 429
     last_429: float = float("-inf")
+    last_start: float = float("-inf")
     accepted: deque[float] = field(default_factory=deque)  # recent non-429 answers
 
 
@@ -139,7 +141,11 @@ class HostLimiter:
     def _state(self, host: str) -> _HostState:
         state = self._hosts.get(host)
         if state is None:
-            concurrency, interval = self._per_host.get(host, self._default)
+            # Keys are "host" or "host:port"; settings may name either.
+            bare = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+            concurrency, interval = self._per_host.get(
+                host, self._per_host.get(bare, self._default)
+            )
             state = self._hosts[host] = _HostState(concurrency, interval, base=interval)
         return state
 
@@ -158,6 +164,7 @@ class HostLimiter:
             state.in_flight += 1
             # Reserve the next start time now so concurrent waiters space out.
             state.next_start = now + state.interval
+            state.last_start = now
         try:
             yield
         finally:
@@ -172,8 +179,9 @@ class HostLimiter:
             state = self._state(host)
             spacing = advertised_interval(headers)
             if spacing is not None:
-                # 10% margin: requests leave together but arrive with jitter.
-                state.base = max(state.base, spacing * 1.1)
+                # Requests leave evenly spaced but arrive with jitter; a sliding-window
+                # limiter counts arrivals, so stay a fifth under the quota.
+                state.base = max(state.base, spacing * _MARGIN)
                 state.interval = max(state.interval, state.base)
             remaining = headers.get("RateLimit-Remaining") or headers.get("X-RateLimit-Remaining")
             reset = headers.get("RateLimit-Reset") or headers.get("X-RateLimit-Reset")
@@ -198,6 +206,9 @@ class HostLimiter:
                 # Retry-After is about one resource; the caller waits for that one.
                 if status == 429 and pause is not None and pause <= MAX_RETRY_AFTER:
                     state.backoff_until = max(state.backoff_until, self._clock() + pause)
+            # A stricter pace applies from the last request on, not from the next
+            # reservation: requests queued under the old pace would burst otherwise.
+            state.next_start = max(state.next_start, state.last_start + state.interval)
             if status != 429:
                 now = self._clock()
                 state.accepted.append(now)

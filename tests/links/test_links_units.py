@@ -88,10 +88,25 @@ def test_advertised_rate_limits() -> None:
 def test_limiter_learns_from_a_429() -> None:
     now = [100.0]
     limiter = HostLimiter(concurrency=2, clock=lambda: now[0])
+    for _ in range(8):
+        limiter.observe("h", 200, {})  # eight answers accepted in the last second
     assert limiter.observe("h", 429, {"Retry-After": "3"}) == 3.0
     assert limiter.throttled() == {"h": 1}
     state = limiter._hosts["h"]
-    assert state.backoff_until == 103.0 and state.interval > 0
+    assert state.backoff_until == 103.0  # the whole host waits
+    assert state.interval == 0.0  # one 429 with Retry-After: wait, do not slow down yet
+    now[0] = 100.5
+    limiter.observe("h", 429, {"Retry-After": "1"})
+    assert state.interval == pytest.approx(1.15 / 8)  # a pattern: pace under what it took
+    for _ in range(20):
+        limiter.observe("h", 200, {})
+    assert state.interval < 1.15 / 8  # a calm stretch speeds up again
+
+
+def test_limiter_obeys_an_advertised_policy() -> None:
+    limiter = HostLimiter(concurrency=2, interval=0.01)
+    limiter.observe("h", 200, {"RateLimit-Policy": "5;w=1"})
+    assert limiter._hosts["h"].interval == pytest.approx(0.24)  # 5/s less a margin
 
 
 def test_page_heuristics() -> None:
