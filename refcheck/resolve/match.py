@@ -529,6 +529,10 @@ def assess(cited: _Cited, work: RegisteredWork) -> Assessment:
         )
     if len(against) > 1 and len(against) >= len(support) - 1:
         return verdict(False, f"rejected {work.doi}: {', '.join(against)} disagree")
+    year_cmp = by_field.get("year")
+    if "container" in against and year_cmp is not None and year_cmp.score < 1.0:
+        # Another venue and another year: an earlier or later version of the work.
+        return verdict(False, f"rejected {work.doi}: another venue and year (another version)")
     if confidence < ACCEPT_CONFIDENCE:
         return verdict(
             False, f"rejected {work.doi}: confidence {confidence:.2f} below {ACCEPT_CONFIDENCE}"
