@@ -13,7 +13,7 @@ from refcheck.model import Name, PartialDate, Reference, ReferenceType, Resoluti
 from refcheck.resolve import CrossrefResolver, ResolveRequest
 from refcheck.resolve.interface import ResolverError
 
-from .conftest import CrossrefStandin
+from .conftest import CrossrefStandin, load_fixture_works
 from .refs import ANDERSON, HENSLEY, NYGAARD, SEED_FOUR, YOUNG, journal
 
 Factory = Callable[..., CrossrefResolver]
@@ -413,3 +413,35 @@ def test_duplicate_deposits_are_ambiguous(make_resolver: Factory) -> None:
     dois = {result.record.doi if result.record else None} | {a.doi for a in result.alternatives}
     assert dois == {"10.5555/dup.one", "10.5555/dup.two"}
     assert "10.5555/dup.one" in (result.reason or "") and "10.5555/dup.two" in (result.reason or "")
+
+
+def test_adapts_to_stricter_limits_announced_in_headers(make_resolver: Factory) -> None:
+    # The pool announces 4 requests/s and 1 at a time, below the polite defaults (10/s, 3):
+    # after the first answer the resolver slows down and never trips the limit.
+    reqs = [
+        journal(
+            f"Author{i} A. Trial {i} of leg cramps. J Test. 2001;{i}:1.",
+            family=f"Author{i}",
+            title=f"Trial {i} of leg cramps",
+            container="J Test",
+            year=2001,
+        )
+        for i in range(12)
+    ]
+    with CrossrefStandin(load_fixture_works(), pools={"polite": (4, 1)}) as server:
+        resolver = make_resolver(base_url=server.url)
+        resolver.resolve_many(reqs)
+        assert (resolver.pacer.rate, resolver.pacer.concurrency) == (4, 1)
+        assert server.stats.rate_limited <= 1  # at most the very first burst, before any header
+    assert resolver.stats["requests"] - resolver.stats["rate_limited"] == 12
+
+
+def test_habanero_outside_a_resolver_is_untouched(standin: CrossrefStandin) -> None:
+    # The proxy only routes calls made inside a resolver; plain habanero use still works.
+    import habanero
+
+    make = CrossrefResolver(base_url=standin.url, cache=MemoryCache(), token="secret")
+    answer = habanero.Crossref(base_url=standin.url).works(ids="10.1016/j.jmwh.2009.01.003")
+    make.close()
+    assert answer["message"]["DOI"] == "10.1016/j.jmwh.2009.01.003"
+    assert "Crossref-Plus-API-Token" not in standin.requests[-1]["headers"]
