@@ -104,6 +104,12 @@ def normalize_doi(text: str | None) -> str | None:
     doi = text.strip()
     doi = _DOI_PREFIXES.sub("", doi).strip()
     doi = doi.rstrip(".,;")
+    # "(doi:10.1000/xyz)": drop closing brackets the DOI did not open; keep balanced
+    # ones, which DOIs carry (10.1016/S0140-6736(20)30183-5).
+    while (
+        doi and doi[-1] in ")]" and doi.count(doi[-1]) > doi.count("(" if doi[-1] == ")" else "[")
+    ):
+        doi = doi[:-1].rstrip(".,;")
     return doi or None
 
 

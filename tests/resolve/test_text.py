@@ -19,6 +19,8 @@ from refcheck.resolve.text import (
         ("https://doi.org/10.1016/j.jmwh.2009.01.003", "10.1016/j.jmwh.2009.01.003"),
         ("doi:10.1002/14651858.CD000121.", "10.1002/14651858.CD000121"),
         ("DOI 10.1038/srep16696", "10.1038/srep16696"),
+        ("doi:10.1000/xyz).", "10.1000/xyz"),
+        ("10.1016/S0140-6736(20)30183-5", "10.1016/S0140-6736(20)30183-5"),
         ("", None),
     ],
 )
@@ -68,3 +70,7 @@ def test_pages() -> None:
 def test_article_numbers() -> None:
     assert article_number_key("2002:CD000121") == "cd000121"
     assert article_number_key("CD000121.pub2") == "cd000121"
+
+
+def test_find_doi_in_parentheses() -> None:
+    assert find_doi("Smith J. A title. Nature. 2001 (doi:10.1000/xyz).") == "10.1000/xyz"
