@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from refcheck.cache import SQLiteCache
 from refcheck.extract.interface import Document
+from refcheck.links import HttpLinkChecker
 from refcheck.pipeline import Checker, CheckOptions, run_report
 from refcheck.render import render
 from tests.standins.crossref import CrossrefStandin, load_fixture_works
@@ -21,7 +23,9 @@ from .helpers import WORKS, citation
 
 @pytest.fixture(scope="module")
 def crossref() -> Iterator[CrossrefStandin]:
-    with CrossrefStandin(load_fixture_works(), enforce_limits=False) as standin:
+    # Generous announced limits: the resolver's pacing is not what is under test.
+    pools = {"public": (200, 8), "polite": (200, 8), "plus": (200, 8)}
+    with CrossrefStandin(load_fixture_works(), enforce_limits=False, pools=pools) as standin:
         yield standin
 
 
@@ -50,8 +54,17 @@ def run_json(crossref_url: str, web: FaultProxy, cache: Path, concurrency: int) 
         wayback_url=None, as_of=dt.date(2026, 11, 26), allow_private=True, cache_dir=cache,
         timeout=2, link_concurrency=concurrency, per_host_concurrency=concurrency,
     )
-    checker = Checker(options)
+    store = SQLiteCache(cache)
+    # The link checker Checker would build from these options, with a short backoff
+    # so the failing links' retries do not dominate the test's time.
+    links = HttpLinkChecker(
+        cache=store, allow_private=True, timeout=2, max_concurrency=concurrency,
+        per_host_concurrency=concurrency, wayback_url=None, backoff_base=0.01,
+        control_hosts=(),
+    )
+    checker = Checker(options, cache=store, link_checker=links)
     report = checker.check_document(article(web.url))
+    store.close()
     return render(run_report([report]), "json")
 
 
