@@ -55,6 +55,7 @@ BATCH_SIZE = 20
 UNREACHABLE_AFTER = 3
 
 
+_URLS = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+", re.IGNORECASE)
 _PAGES = re.compile(r"\d+\s*[-–]\s*\d+\s*[.,;)]|\bpp?\.\s*\d+|\d\)?\s*:\s*e?\d+")
 
 
@@ -464,7 +465,8 @@ def _skip_reason(req: ResolveRequest) -> str | None:
     ref = req.reference
     # A page range says "journal article" louder than a parser's type: NLM's "[Internet]"
     # marks online journals, and "Expert opinion on ..." is a journal's name.
-    paged = bool(ref.page) or bool(_PAGES.search(req.raw or ""))
+    # URLs are left out: "127.0.0.1:8080" or ".../2009:123" are not volume:page.
+    paged = bool(ref.page) or bool(_PAGES.search(_URLS.sub(" ", req.raw or "")))
     if ref.type == ReferenceType.PERSONAL_COMMUNICATION and not paged:
         return "a personal communication is not a registered work"
     has_doi = bool(ref.doi or (req.raw and find_doi(req.raw)))

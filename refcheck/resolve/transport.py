@@ -120,7 +120,7 @@ class Pacer:
     request back until a moment (after a 429's Retry-After).
     """
 
-    WINDOW = 1.03  # seconds: 3% below the announced rate, our margin against jitter
+    WINDOW = 1.06  # seconds: 6% below the announced rate, our margin against jitter
 
     def __init__(
         self,
