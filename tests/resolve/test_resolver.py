@@ -445,3 +445,18 @@ def test_habanero_outside_a_resolver_is_untouched(standin: CrossrefStandin) -> N
     make.close()
     assert answer["message"]["DOI"] == "10.1016/j.jmwh.2009.01.003"
     assert "Crossref-Plus-API-Token" not in standin.requests[-1]["headers"]
+
+
+def test_web_page_with_a_port_in_its_url_is_still_skipped() -> None:
+    """A URL's "host:port" must not pass for a volume:page block (seen on the seed)."""
+    from refcheck.model import Reference, ReferenceType
+    from refcheck.resolve.crossref import _skip_reason
+    from refcheck.resolve.interface import ResolveRequest
+
+    raw = (
+        "Bermas BL. Musculoskeletal changes and pain during pregnancy. "
+        "http://127.0.0.1:32861/home/index.html. Accessed Oct. 12, 2010."
+    )
+    ref = Reference(type=ReferenceType.WEBPAGE, title="Musculoskeletal changes",
+                    urls=("http://127.0.0.1:32861/home/index.html",))
+    assert _skip_reason(ResolveRequest(ref, raw)) == "a web page without a DOI"
