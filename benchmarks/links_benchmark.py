@@ -32,10 +32,10 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from multiprocessing.connection import Connection
-from typing import Any
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -106,6 +106,18 @@ def _first_time_then(status: int, standin: WebStandin, body: bytes) -> Callable[
     return handler
 
 
+def _head_refused(body: bytes) -> Callable[[Seen], Reply]:
+    def handler(seen: Seen) -> Reply:
+        return Reply(405) if seen.method == "HEAD" else Reply(200, body)
+
+    return handler
+
+
+def _slow(seen: Seen) -> Reply:
+    time.sleep(SLOW_DELAY)
+    return Reply(200, page("Slow"))
+
+
 def _article(n: int, rng: random.Random) -> bytes:
     words = " ".join(rng.choice(("cramps", "magnesium", "calf", "pregnancy", "sleep", "muscle",
                                  "stretch", "trial", "dose", "review")) for _ in range(2500))
@@ -140,9 +152,9 @@ def _install(standin: WebStandin, url_path: str, scenario: str, n: int,
     elif scenario == "flaky-429":
         standin.add(url_path, _first_time_then(429, standin, body))
     elif scenario == "head-405":
-        standin.add(url_path, lambda s, b=body: Reply(405) if s.method == "HEAD" else Reply(200, b))
+        standin.add(url_path, _head_refused(body))
     elif scenario == "slow":
-        standin.add(url_path, lambda s: (time.sleep(SLOW_DELAY), Reply(200, page("Slow")))[1])
+        standin.add(url_path, _slow)
     else:  # pragma: no cover - the table above is closed
         raise ValueError(scenario)
 
@@ -182,7 +194,7 @@ def build_corpus(total: int, hosts: int, seed: int, port: int, *, serve: bool = 
     for index in range(normal):
         address = addresses[index]
         rate = 10.0 if index % 3 == 0 else 20.0
-        standin = _Server(serve, address, port, latency=LATENCY, rate_limit=(int(rate), 1.0),
+        standin = _server(serve, address, port, latency=LATENCY, rate_limit=(int(rate), 1.0),
                              max_concurrent=4, slow_delay=SLOW_DELAY,
                              advertise_limits=index % 2 == 0)
         standin.add_page("/errors/404.html", page("Page not found", "Sorry."))
@@ -198,7 +210,7 @@ def build_corpus(total: int, hosts: int, seed: int, port: int, *, serve: bool = 
         out.append(host)
     # A site that answers 200 to everything: real pages and soft 404s.
     soft_address = addresses[normal]
-    soft = _Server(serve, soft_address, port, latency=LATENCY, rate_limit=(20, 1.0),
+    soft = _server(serve, soft_address, port, latency=LATENCY, rate_limit=(20, 1.0),
                       max_concurrent=4, catch_all=True)
     soft_host = Host(soft, soft_address, 20.0, 4, [])
     for i in range(80):
@@ -213,7 +225,7 @@ def build_corpus(total: int, hosts: int, seed: int, port: int, *, serve: bool = 
         soft_host.urls.append(url)
     out.append(soft_host)
     parked_address = addresses[normal + 1]
-    parked = _Server(serve, parked_address, port, latency=LATENCY, rate_limit=(20, 1.0),
+    parked = _server(serve, parked_address, port, latency=LATENCY, rate_limit=(20, 1.0),
                         max_concurrent=4, catch_all=True, catch_all_body=PARKED)
     parked.add_page("/", PARKED)
     parked_host = Host(parked, parked_address, 20.0, 4, [])
@@ -236,7 +248,7 @@ def build_corpus(total: int, hosts: int, seed: int, port: int, *, serve: bool = 
     return Corpus(truth, scenario_of, out)
 
 
-def _Server(serve: bool, *args: Any, **kwargs: Any) -> WebStandin:  # noqa: N802
+def _server(serve: bool, *args: Any, **kwargs: Any) -> WebStandin:
     """A real stand-in, or (for the truth-only copy) one that never binds its port."""
     if serve:
         return WebStandin(*args, **kwargs)
@@ -326,11 +338,12 @@ class Standin:
 
 
 def run_refcheck(
-    corpus: Corpus, max_concurrency: int
+    corpus: Corpus, max_concurrency: int, head_first: bool
 ) -> tuple[dict[str, str], float, dict[str, float]]:
+    # Defaults otherwise; loopback needs allow_private, and no archive service runs.
     checker = HttpLinkChecker(cache=MemoryCache(), allow_private=True, timeout=TIMEOUT,
                               wayback_url=None, control_hosts=(),
-                              max_concurrency=max_concurrency)
+                              max_concurrency=max_concurrency, head_first=head_first)
     urls = list(corpus.truth)
     started = time.monotonic()
     results = checker.check_many([LinkRequest(u) for u in urls])
@@ -413,6 +426,9 @@ def report(name: str, corpus: Corpus, verdicts: dict[str, str], elapsed: float,
     transient = [u for u, s in corpus.scenario.items() if s in ("flaky-429", "flaky-503")]
     print(f"live links called dead:        {live_dead}  (live links not called alive: "
           f"{live_failed})")
+    for url, truth in corpus.truth.items():
+        if truth in ALIVE and verdicts.get(url) in DEAD:
+            print(f"    {url} ({corpus.scenario[url]}) -> {verdicts.get(url)}")
     print(f"dead links found:              {sum(verdicts.get(u) in DEAD for u in dead)}"
           f"/{len(dead)}")
     print(f"soft-404s found:               {sum(verdicts.get(u) == 'soft-404' for u in soft)}"
@@ -428,6 +444,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-lychee", action="store_true")
     parser.add_argument("--hosts-table", action="store_true", help="per-host traffic")
+    parser.add_argument("--get-first", action="store_true",
+                        help="refcheck with head_first=False (GET every link, read its start)")
     parser.add_argument("--max-concurrency", type=int, default=16,
                         help="refcheck's global limit on requests in flight (lychee: 128)")
     parser.add_argument("--lychee", default=shutil.which("lychee") or "")
@@ -443,7 +461,8 @@ def main() -> None:
               f"{LATENCY * 1000:.0f} ms; per-host limits 10-20 req/s, 4 at once; "
               f"truth {dict(sorted(counts.items()))}")
         print(f"polite floor: {floor:.2f} s")
-        verdicts, elapsed, extra = run_refcheck(corpus, args.max_concurrency)
+        verdicts, elapsed, extra = run_refcheck(corpus, args.max_concurrency,
+                                                not args.get_first)
         report("refcheck", corpus, verdicts, elapsed, extra, floor, standin.traffic())
         if args.hosts_table:
             for row in standin.hosts():

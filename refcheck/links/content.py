@@ -20,9 +20,14 @@ _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
 
+# Strong marks only: "Article 404: a study" is a live page, "404 Not Found" is not.
 _ERROR_TITLE = re.compile(
-    r"\b(404|410)\b|page not found|not found|no longer available|does not exist"
-    r"|page (?:cannot|can't|could not) be found|seite nicht gefunden|page introuvable",
+    r"^\W*(?:error\W*)?(?:404|410)\b"
+    r"|\b(?:404|410)\W+(?:error|not found|page not found|gone)\b"
+    r"|\b(?:page|file|document|article|content|resource) (?:was )?not found"
+    r"|^\W*not found\b|\bnot found\W*$"
+    r"|no longer available|page does not exist|page (?:cannot|can't|could not) be found"
+    r"|seite nicht gefunden|page introuvable",
     re.I,
 )
 _CHALLENGE = re.compile(

@@ -811,6 +811,11 @@ class HttpLinkChecker(LinkChecker):
             status = answer.status
             if method == "HEAD" and status in HEAD_UNRELIABLE:
                 method = "GET"  # HEAD is a hint: ask properly before concluding
+                if status in (429, 408) or status >= 500:
+                    # The GET is also the retry of a transient failure.
+                    retries_left = max(0, retries_left - 1)
+                    if status != 429 and answer.pause is not None:
+                        time.sleep(min(answer.pause, MAX_RETRY_AFTER))
                 if status in BLOCKING and status != 429 and browser_retry:
                     browser = True  # refused: the GET is the one browser-like retry
                 continue

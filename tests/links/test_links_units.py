@@ -116,6 +116,9 @@ def test_page_heuristics() -> None:
     assert content.is_error_page(page("404 Not Found"))
     assert content.is_error_page(page("Page not found | Example"))
     assert not content.is_error_page(page("Leg cramps in pregnancy"))
+    assert content.is_error_page(page("Error 404 - Example Journal"))
+    assert not content.is_error_page(page("Article 404: a study"))
+    assert not content.is_error_page(page("Chapter 410 of the code"))
     assert content.looks_like_error_url("https://x.org/errors/404.html")
     assert not content.looks_like_error_url("https://x.org/articles/4040")
 
