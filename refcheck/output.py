@@ -24,6 +24,7 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
+        os.chmod(tmp, _final_mode(path))
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -31,6 +32,16 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _final_mode(path: Path) -> int:
+    """The mode a plainly created file would get (temporary files are 0600)."""
+    try:
+        return path.stat().st_mode & 0o777  # replacing a file keeps its mode
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 class ReportSink:
@@ -102,6 +113,7 @@ class ReportSink:
             self._stream.close()
             if self._handle is not None and self._tmp is not None and self.path is not None:
                 self._handle.close()
+                os.chmod(self._tmp, _final_mode(self.path))
                 os.replace(self._tmp, self.path)
             return
         from refcheck.render import render

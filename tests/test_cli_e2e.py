@@ -412,3 +412,24 @@ def test_unwritable_output_leaves_nothing(tmp_path: Path) -> None:
     assert code == 2
     assert "cannot write" in err
     assert not target.parent.exists()
+
+
+def test_reports_get_ordinary_file_permissions(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    umask = os.umask(0o022)
+    try:
+        for name in ("r.json", "r.html"):
+            run(
+                "check",
+                str(SEED),
+                "--no-crossref",
+                "--no-links",
+                "--no-cache",
+                "-o",
+                str(tmp_path / name),
+            )
+            assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644
+    finally:
+        os.umask(umask)
