@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from refcheck.extract import load_document  # noqa: E402
 from refcheck.extract.interface import Document  # noqa: E402
-from refcheck.pipeline import CheckOptions, Checker  # noqa: E402
+from refcheck.pipeline import Checker, CheckOptions  # noqa: E402
 from tests.standins.crossref import (  # noqa: E402
     CrossrefStandin,
     load_fixture_handles,

@@ -50,10 +50,29 @@ if TYPE_CHECKING:
         Severity,
     )
     from refcheck.parse import parse_reference, parse_references
-    from refcheck.pipeline import CheckOptions, Checker, check_article, run_report
+    from refcheck.pipeline import Checker, CheckOptions, check_article, run_report
     from refcheck.render import render
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = [
+    "ArticleReport",
+    "CheckOptions",
+    "Checker",
+    "Finding",
+    "LinkResult",
+    "Reference",
+    "ReferenceReport",
+    "Resolution",
+    "RunReport",
+    "Severity",
+    "__version__",
+    "check_article",
+    "extract_references",
+    "load_document",
+    "parse_reference",
+    "parse_references",
+    "render",
+    "run_report",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -21,8 +21,8 @@ from refcheck.model import (
     LinkResult,
     Reference,
     ReferenceReport,
-    Resolution,
     ReferenceType,
+    Resolution,
     ResolutionStatus,
     Severity,
 )

@@ -228,7 +228,7 @@ def test_fail_on_warning_exits_1() -> None:
 
 
 def test_stale_after_option_changes_the_verdict() -> None:
-    code, out, _ = run(
+    _, out, _ = run(
         "check",
         str(SEED),
         "--no-crossref",
