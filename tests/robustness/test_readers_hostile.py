@@ -83,14 +83,14 @@ def _extract(data: bytes, fmt: InputFormat, encoding: str | None = None, *,
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=documents)
 def test_generated_documents_never_crash_a_reader(fmt: InputFormat, text: str) -> None:
-    _extract(text.encode("utf-8", "surrogatepass"), fmt, one_line=False, known_bugs=True)
+    _extract(text.encode("utf-8", "surrogatepass"), fmt, known_bugs=True)
 
 
 @pytest.mark.parametrize("fmt", READABLE, ids=lambda f: f.value)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.binary(max_size=2000))
 def test_arbitrary_bytes_never_crash_a_reader(fmt: InputFormat, data: bytes) -> None:
-    _extract(data, fmt, one_line=False, known_bugs=True)
+    _extract(data, fmt, known_bugs=True)
 
 
 @pytest.mark.parametrize("fmt", [InputFormat.HTML, InputFormat.AUTO])
@@ -487,9 +487,12 @@ def test_reader_time_is_linear_in_document_size() -> None:
             body = head + unit * (size // len(unit))
             if fmt is InputFormat.HTML:
                 body = f"<html><body><h2>References</h2><ol>{body}</ol></body></html>"
-            start = time.perf_counter()
-            _extract(body.encode(), fmt)
-            return time.perf_counter() - start
+            best = float("inf")
+            for _ in range(3):  # best of three: a loaded machine adds noise, not work
+                start = time.perf_counter()
+                _extract(body.encode(), fmt)
+                best = min(best, time.perf_counter() - start)
+            return best
 
         small, large = timed(10_000), timed(100_000)
         assert large <= max(20 * small, 0.5), (fmt, small, large)
