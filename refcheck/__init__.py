@@ -17,24 +17,26 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-_EXPORTS = {
-    "check_article": "refcheck.pipeline",
-    "Checker": "refcheck.pipeline",
-    "CheckOptions": "refcheck.pipeline",
-    "run_report": "refcheck.pipeline",
-    "parse_reference": "refcheck.parse",
-    "parse_references": "refcheck.parse",
-    "extract_references": "refcheck.extract",
-    "load_document": "refcheck.extract",
-    "render": "refcheck.render",
-    "ArticleReport": "refcheck.model",
-    "RunReport": "refcheck.model",
-    "ReferenceReport": "refcheck.model",
-    "Reference": "refcheck.model",
-    "Resolution": "refcheck.model",
-    "LinkResult": "refcheck.model",
-    "Finding": "refcheck.model",
-    "Severity": "refcheck.model",
+# public name -> (module, attribute)
+_EXPORTS: dict[str, tuple[str, str]] = {
+    "check_article": ("refcheck.pipeline", "check_article"),
+    "Checker": ("refcheck.pipeline", "Checker"),
+    "CheckOptions": ("refcheck.pipeline", "CheckOptions"),
+    "run_report": ("refcheck.pipeline", "run_report"),
+    "parse_reference": ("refcheck.parse", "parse_reference"),
+    "parse_references": ("refcheck.parse", "parse_references"),
+    "extract_references": ("refcheck.extract", "extract_references"),
+    "load_document": ("refcheck.extract", "load_document"),
+    # Not "render": that name is the refcheck.render subpackage.
+    "render_report": ("refcheck.render", "render"),
+    "ArticleReport": ("refcheck.model", "ArticleReport"),
+    "RunReport": ("refcheck.model", "RunReport"),
+    "ReferenceReport": ("refcheck.model", "ReferenceReport"),
+    "Reference": ("refcheck.model", "Reference"),
+    "Resolution": ("refcheck.model", "Resolution"),
+    "LinkResult": ("refcheck.model", "LinkResult"),
+    "Finding": ("refcheck.model", "Finding"),
+    "Severity": ("refcheck.model", "Severity"),
 }
 
 if TYPE_CHECKING:
@@ -51,7 +53,7 @@ if TYPE_CHECKING:
     )
     from refcheck.parse import parse_reference, parse_references
     from refcheck.pipeline import Checker, CheckOptions, check_article, run_report
-    from refcheck.render import render
+    from refcheck.render import render as render_report
 
 __all__ = [
     "ArticleReport",
@@ -70,13 +72,14 @@ __all__ = [
     "load_document",
     "parse_reference",
     "parse_references",
-    "render",
+    "render_report",
     "run_report",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
+    target = _EXPORTS.get(name)
+    if target is None:
         raise AttributeError(f"module 'refcheck' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+    module, attribute = target
+    return getattr(importlib.import_module(module), attribute)
