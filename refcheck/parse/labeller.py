@@ -39,6 +39,7 @@ MODEL_FILE = "crf.model"
 META_FILE = "crf.json"
 
 _lock = threading.Lock()
+_tag_lock = threading.Lock()
 _model_dir = MODEL_DIR
 
 
@@ -82,7 +83,9 @@ def label_tokens(tokens: list[Token], model_dir: Path | None = None) -> list[str
     tagger = load_tagger(model_dir or _model_dir)
     if tagger is None:
         return None
-    labels: list[str] = tagger.tag(features(tokens))
+    feats = features(tokens)
+    with _tag_lock:  # a crfsuite Tagger holds per-call state: one caller at a time
+        labels: list[str] = tagger.tag(feats)
     return labels
 
 

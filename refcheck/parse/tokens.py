@@ -216,7 +216,9 @@ def tokenise(text: str) -> list[Token]:
 
 
 WordFeatures = tuple[str, str, str, tuple[str, ...]]
-_CACHE_LIMIT = 100_000
+# About 1.8 KB a token: 20,000 tokens bound the cache near 36 MB. When it is full it is
+# emptied (cheaper than LRU bookkeeping; frequent words come straight back).
+_CACHE_LIMIT = 20_000
 
 
 def _word_features(tok: str) -> WordFeatures:
@@ -295,8 +297,9 @@ def _word_info(tok: str) -> _Word:
         prev2=("-2w=" + low, "-2t=" + trail),
         next2=("+2w=" + low, "+2s=" + shape),
     )
-    if len(_WORDS) < _CACHE_LIMIT:
-        _WORDS[tok] = word
+    if len(_WORDS) >= _CACHE_LIMIT:
+        _WORDS.clear()
+    _WORDS[tok] = word
     return word
 
 
