@@ -246,6 +246,13 @@ def _split_volume(text: str) -> tuple[str | None, str | None, str | None]:
     return vol or _clean_number(body, _VOLUME_PREFIX_RE), issue or iss, pages
 
 
+_JOURNAL_WORD_RE = re.compile(
+    r"\b(?:Journal|Review|Letters|Proceedings|Transactions|Bulletin|Annals|Astronomy|Physics"
+    r"|Conference|Symposium|Workshop|Magazine|Quarterly|Research|Reports?)\b",
+    re.IGNORECASE,
+)
+
+
 def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     """Turn token labels into draft fields, shaped by the normalisers."""
     runs = _runs(tokens, labels)
@@ -306,6 +313,17 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     edition = first("edition")
     if edition:
         draft.edition = edition.strip(" ,.;:()")
+    if (
+        draft.title is None
+        and draft.container
+        and not (draft.volume or draft.issue or draft.pages)
+        and not re.search(r"\b[A-Z][a-z]{0,5}\.(?:\s|$)", draft.container)  # "Phys. Rev."
+        and " " in draft.container  # "ApJ", "MNRAS"
+        and not _JOURNAL_WORD_RE.search(draft.container)
+        and not re.search(r"\b(?:[Ii]n|[Ii]n:|eds?\.)\s*$", text[: runs["container"][0][0]])
+    ):
+        # A lone "container" with nothing of a journal about it is the book's own title.
+        draft.title, draft.container = draft.container, None
     return draft
 
 

@@ -30,6 +30,7 @@ _MARKER_RE = re.compile(
 _INVISIBLE_RE = re.compile(
     r"[\x00-\x1f\x7f\u00ad\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
 )
+_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>")
 _UPDATED_RE = re.compile(
     r"\[\s*(?:updated|modified|revised|last\s+updated|reviewed)\s+[^\];]{1,40}(?:;\s*)?\]?",
     re.IGNORECASE,
@@ -117,6 +118,8 @@ def prepare(raw: str) -> Prepared:
     # Offsets are kept (one character in, one out) so that labelled training segments
     # and the labeller's tokens can be mapped back onto ``raw``.
     text = _INVISIBLE_RE.sub(" ", raw)
+    if "<" in text:  # HTML fragments: blank the tags, keep their text
+        text = _TAG_RE.sub(lambda m: " " * len(m.group(0)), text)
     marker = _MARKER_RE.match(text)
     if marker:
         text = " " * marker.end() + text[marker.end() :]

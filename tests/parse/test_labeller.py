@@ -220,3 +220,18 @@ def test_quotes_mark_where_a_title_is(
     from refcheck.parse.labeller import _split_quoted
 
     assert _split_quoted(text) == expected
+
+
+def test_a_lone_container_without_journal_marks_is_a_book_title() -> None:
+    text = "Bing J. Novalis: Eine Biographische Charakteristik. Hamburg, 1893."
+    tokens = tokenise(text)
+    labels = ["author"] * 2 + ["container"] * 5 + ["location", "date"]
+    assert len(tokens) == len(labels), [t[0] for t in tokens]
+    draft = decode(text, tokens, labels)
+    assert draft.title == "Novalis: Eine Biographische Charakteristik"
+    assert draft.container is None
+    # A journal keeps its place even without volume or pages.
+    text = "Chiang J. 1998, ApJ, submitted."
+    tokens = tokenise(text)
+    labels = ["author", "author", "date", "container", "O"]
+    assert decode(text, tokens, labels).container == "ApJ"

@@ -100,3 +100,13 @@ def test_fields_with_raw_dates_and_bad_values() -> None:
     assert ref.accessed == PartialDate(2010, 10, 12)
     assert ref.type is ReferenceType.DOCUMENT
     assert ref.authors == (Name(literal="World Health Organization"), Name(given="Ann"))
+
+
+def test_html_tags_are_read_through() -> None:
+    ref = parse_reference(
+        "Hensley JG. <i>Leg cramps and restless legs syndrome during pregnancy</i>. "
+        "<b>J Midwifery Womens Health</b>. 2009;54(3):211-8."
+    )
+    assert ref.title == "Leg cramps and restless legs syndrome during pregnancy"
+    assert ref.container_title == "J Midwifery Womens Health"
+    assert ref.page == "211-218"
