@@ -140,6 +140,8 @@ class CrossrefResolver(Resolver):
         self._connect_failures = 0
         self._down: str | None = None
         self._fresh: dict[str, dict[str, Any]] = {}
+        self._fresh_queries: dict[str, dict[str, Any]] = {}
+        self._query_locks: dict[str, threading.Lock] = {}
         self.stats = {"requests": 0, "retries": 0, "rate_limited": 0, "cache_hits": 0}
 
     # ----------------------------------------------------------------- lifecycle
@@ -270,7 +272,18 @@ class CrossrefResolver(Resolver):
 
     def _search(self, query: str) -> list[dict[str, Any]]:
         key = f"{self.rows}|{' '.join(query.split())}"
-        hit = self._cached(NS_QUERY, key)
+        # One search per distinct string and run: a reference cited twice waits for the
+        # first search instead of sending its own.
+        with self._lock:
+            key_lock = self._query_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            return self._search_once(key, query)
+
+    def _search_once(self, key: str, query: str) -> list[dict[str, Any]]:
+        with self._lock:
+            hit: Any = self._fresh_queries.get(key)
+        if hit is None:
+            hit = self._cached(NS_QUERY, key)
         if hit is None:
 
             def request() -> Any:
@@ -283,6 +296,8 @@ class CrossrefResolver(Resolver):
                 raise _Unavailable("Crossref answered in an unexpected shape")
             hit = {"items": [compact_item(i) for i in items if isinstance(i, dict)]}
             self.cache.put(NS_QUERY, key, hit, TTL_FOUND)
+            with self._lock:
+                self._fresh_queries[key] = hit
         items = hit.get("items") if isinstance(hit, dict) else None
         return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 

@@ -457,6 +457,17 @@ def test_web_page_with_a_port_in_its_url_is_still_skipped() -> None:
         "Bermas BL. Musculoskeletal changes and pain during pregnancy. "
         "http://127.0.0.1:32861/home/index.html. Accessed Oct. 12, 2010."
     )
-    ref = Reference(type=ReferenceType.WEBPAGE, title="Musculoskeletal changes",
-                    urls=("http://127.0.0.1:32861/home/index.html",))
+    ref = Reference(
+        type=ReferenceType.WEBPAGE,
+        title="Musculoskeletal changes",
+        urls=("http://127.0.0.1:32861/home/index.html",),
+    )
     assert _skip_reason(ResolveRequest(ref, raw)) == "a web page without a DOI"
+
+
+def test_a_reference_cited_twice_is_searched_once(
+    make_resolver: Factory, standin: CrossrefStandin
+) -> None:
+    results = make_resolver(refresh=True).resolve_many([HENSLEY, NYGAARD, HENSLEY, HENSLEY])
+    assert [r.doi for r in results].count("10.1016/j.jmwh.2009.01.003") == 3
+    assert len(standin.requests) == 2
