@@ -49,10 +49,37 @@ class _HttpxProxy:
         client = _BOUND.get()
         if client is None:
             return self._real.get(url, **kwargs)
-        return client.get(url, **kwargs)
+        timeout = kwargs.get("timeout")
+        if not isinstance(timeout, int | float):
+            return client.get(url, **kwargs)
+        return _get_within(client, url, float(timeout), **kwargs)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._real, name)
+
+
+def _get_within(client: httpx2.Client, url: str, limit: float, **kwargs: Any) -> httpx2.Response:
+    """GET with ``limit`` seconds for the whole exchange, not for each read.
+
+    httpx's timeouts apply to each network operation, so a server that trickles its
+    answer a byte at a time would hold a reference for as long as it likes.
+    """
+    deadline = time.monotonic() + limit
+    with client.stream("GET", url, **kwargs) as response:
+        chunks = []
+        for chunk in response.iter_raw():
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                raise httpx2.ReadTimeout(
+                    f"the answer was not complete within {limit:g} s", request=response.request
+                )
+    # Raw bytes with the original headers: reading decodes any Content-Encoding once.
+    return httpx2.Response(
+        response.status_code,
+        headers=response.headers,
+        content=b"".join(chunks),
+        request=response.request,
+    )
 
 
 _install_lock = threading.Lock()

@@ -103,8 +103,6 @@ def test_crossref_429_storm_then_recovery(crossref: CrossrefStandin) -> None:
     assert elapsed < 20
 
 
-@pytest.mark.xfail(strict=True, reason="bug: Crossref timeout is per read; a byte-by-byte "
-                   "trickle holds a reference far longer than --timeout")
 def test_crossref_trickle_is_cut_off_at_the_timeout(crossref: CrossrefStandin) -> None:
     with FaultProxy(crossref.url, trickle_delay=0.004) as proxy:
         proxy.rule("/works", "trickle")  # ~800 bytes at 250 bytes/s: ~3 s
