@@ -26,6 +26,7 @@ not that the cited page is gone, so it must not be an error; the judge still rai
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import logging
@@ -35,7 +36,7 @@ import ssl
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
@@ -868,7 +869,7 @@ class HttpLinkChecker(LinkChecker):
         with self._lock:
             self._attempts += 1
         job.requests += 1
-        with self._limiter.slot(host), self._in_flight:
+        with self._send_slot(host):
             try:
                 response = (session or self._session).request(
                     method, url, headers=headers, allow_redirects=False, stream=True,
@@ -910,6 +911,26 @@ class HttpLinkChecker(LinkChecker):
                 response.close()
             pause = self._limiter.observe(host, response.status_code, response.headers)
             return _Answer(url, method, response.status_code, response.headers, body, pause)
+
+    @contextlib.contextmanager
+    def _send_slot(self, host: str) -> Iterator[None]:
+        """A host slot, a global slot, and a send time spaced from the host's last.
+
+        The spacing is checked again once the global slot is held: waiting for it
+        could otherwise bunch a host's requests up, and a host counts arrivals. No
+        global slot is held while pacing, so one slow host cannot idle the others.
+        """
+        with self._limiter.slot(host):
+            while True:
+                self._limiter.pace(host)
+                self._in_flight.acquire()
+                if self._limiter.mark_sent(host):
+                    break
+                self._in_flight.release()
+            try:
+                yield
+            finally:
+                self._in_flight.release()
 
     def _read_body(self, job: _Job, response: requests.Response) -> bytes:
         """The first ``body_sample`` bytes, never more than the per-URL budget."""

@@ -46,6 +46,7 @@ class _HostState:
     calm: int = 0  # answers since the last 429
     last_429: float = float("-inf")
     last_start: float = float("-inf")
+    last_sent: float = float("-inf")
     accepted: deque[float] = field(default_factory=deque)  # recent non-429 answers
 
 
@@ -171,6 +172,27 @@ class HostLimiter:
             with self._cond:
                 state.in_flight -= 1
                 self._cond.notify_all()
+
+    def pace(self, host: str) -> None:
+        """Wait until ``interval`` has passed since the host's last actual send."""
+        with self._cond:
+            state = self._state(host)
+            while True:
+                now = self._clock()
+                due = state.last_sent + state.interval
+                if now >= due:
+                    return
+                self._cond.wait(due - now)
+
+    def mark_sent(self, host: str) -> bool:
+        """Record a send now if the host's interval allows it; False to pace again."""
+        with self._cond:
+            state = self._state(host)
+            now = self._clock()
+            if now < state.last_sent + state.interval:
+                return False
+            state.last_sent = now
+            return True
 
     def observe(self, host: str, status: int, headers: Mapping[str, str]) -> float | None:
         """Learn from a response; returns the pause the host asked for, if any."""
