@@ -8,12 +8,11 @@ the page, so the suggested replacement shows what they saw.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any
 
 import requests
 
 from refcheck.cache import DAY, Cache
+from refcheck.links.safety import BlockedAddress, NameNotFound, ResolutionFailed
 from refcheck.model import PartialDate
 
 log = logging.getLogger(__name__)
@@ -34,13 +33,11 @@ class WaybackClient:
         *,
         url: str = "https://archive.org/wayback/available",
         timeout: float = 15.0,
-        gate: Callable[[str], Any] | None = None,
     ) -> None:
         self._session = session
         self._cache = cache
         self._url = url
         self._timeout = timeout
-        self._gate = gate
         self.failures = 0
 
     def closest(self, url: str, accessed: PartialDate | None = None) -> str | None:
@@ -61,7 +58,8 @@ class WaybackClient:
                 self.failures += 1
                 return None
             data = response.json()
-        except (requests.RequestException, ValueError) as exc:
+        except (requests.RequestException, ValueError, NameNotFound, ResolutionFailed,
+                BlockedAddress) as exc:
             self.failures += 1
             log.debug("wayback lookup failed for %s: %s", url, exc)
             return None

@@ -541,7 +541,11 @@ class HttpLinkChecker(LinkChecker):
         try:
             answer = self._fetch(job, api, "GET", session=self._service_session)
         except _Failure as failure:
-            return LinkResult(job.url, failure.status, detail=f"DOI service: {failure.detail}")
+            # The service being unreachable says nothing about the DOI itself.
+            status = failure.status
+            if status in (LinkStatus.BROKEN, LinkStatus.SKIPPED, LinkStatus.INVALID):
+                status = LinkStatus.NETWORK_ERROR
+            return LinkResult(job.url, status, detail=f"DOI service: {failure.detail}")
         try:
             import json
 

@@ -21,7 +21,7 @@ from refcheck.links.safety import (
     is_public_address,
 )
 from refcheck.model import LinkStatus
-from tests.standins.web import WebStandin
+from tests.standins.web import WebStandin, refused_url
 
 Build = Callable[..., HttpLinkChecker]
 
@@ -162,3 +162,15 @@ def test_untrusted_certificate_is_inconclusive(tmp_path: Path, make_checker: Bui
         result = make_checker().check_many([LinkRequest(url)])[url]
     assert result.status is LinkStatus.NETWORK_ERROR
     assert result.detail == "TLS: self-signed certificate"
+
+
+def test_unreachable_services_are_not_verdicts(web: WebStandin, make_checker: Build) -> None:
+    # The DOI service cannot be resolved: that says nothing about the DOI.
+    checker = make_checker(resolver=no_such_name, control_hosts=())
+    doi = "https://doi.org/10.1234/abc"
+    assert checker.check_many([LinkRequest(doi)])[doi].status is LinkStatus.NETWORK_ERROR
+    # The archive cannot be reached: the dead link is still reported, without a copy.
+    checker = make_checker(wayback_url=refused_url() + "/wayback/available")
+    gone = web.url("/status/404")
+    result = checker.check_many([LinkRequest(gone)])[gone]
+    assert result.status is LinkStatus.BROKEN and result.archive_url is None
