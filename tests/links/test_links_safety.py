@@ -166,7 +166,8 @@ def test_untrusted_certificate_is_inconclusive(tmp_path: Path, make_checker: Bui
 
 def test_unreachable_services_are_not_verdicts(web: WebStandin, make_checker: Build) -> None:
     # The DOI service cannot be resolved: that says nothing about the DOI.
-    checker = make_checker(resolver=no_such_name, control_hosts=())
+    checker = make_checker(resolver=no_such_name, control_hosts=(),
+                           doi_resolver_url=f"http://handles.test:{web.port}")
     doi = "https://doi.org/10.1234/abc"
     assert checker.check_many([LinkRequest(doi)])[doi].status is LinkStatus.NETWORK_ERROR
     # The archive cannot be reached: the dead link is still reported, without a copy.
