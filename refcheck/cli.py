@@ -428,10 +428,11 @@ def _hidden(path: Path, root: Path) -> bool:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csl-json", "json"]),
+    type=click.Choice(["csl-json", "json", "bibtex", "ris"]),
     default="csl-json",
     show_default=True,
-    help="csl-json: CSL-JSON items; json: with refcheck's extras.",
+    help="csl-json: a JSON array of CSL-JSON items; json: the same with refcheck's extras "
+    "(line, raw text, et al.); bibtex, ris: bibliography files.",
 )
 @click.option(
     "-o",
@@ -442,21 +443,23 @@ def _hidden(path: Path, root: Path) -> bool:
 )
 def parse(source: str, input_format: str, fmt: str, output: str | None) -> None:
     """Print the parsed references of SOURCE (one item per reference, in order)."""
-    from refcheck.extract import extract_references, load_document
-    from refcheck.parse import parse_reference
+    from refcheck.extract import load_document
+    from refcheck.pipeline import parse_document, parse_only_report, run_report
+    from refcheck.render import render
 
     document = load_document(source)
-    extracted = extract_references(document, InputFormat(input_format))
-    items = []
-    for index, ext in enumerate(extracted, 1):
-        reference = parse_reference(ext.raw, ext.fields)
-        item = (
+    parsed = parse_document(document, InputFormat(input_format))
+    if fmt in ("bibtex", "ris"):
+        report = run_report([parse_only_report(document.source, parsed)])
+        text = render(report, fmt)
+    else:
+        items = [
             reference.to_csl(f"ref{index}")
             if fmt == "csl-json"
             else {"index": index, "line": ext.line, "raw": ext.raw, **reference.to_json()}
-        )
-        items.append(item)
-    text = json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+            for index, (ext, reference) in enumerate(parsed, 1)
+        ]
+        text = json.dumps(items, indent=2, ensure_ascii=False) + "\n"
     if output:
         write_atomic(Path(output), text)
     else:

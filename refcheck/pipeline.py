@@ -300,6 +300,27 @@ class Checker:
         return load_document(source)
 
 
+def parse_document(
+    document: Document, fmt: InputFormat = InputFormat.AUTO
+) -> list[tuple[ExtractedReference, Reference]]:
+    """Extract and parse a document's references, without checking anything."""
+    return [(ext, _parse(ext)) for ext in extract_references(document, fmt)]
+
+
+def parse_only_report(
+    source: str, parsed: Sequence[tuple[ExtractedReference, Reference]]
+) -> ArticleReport:
+    """An ArticleReport of parsed references that were not checked (for exports)."""
+    skipped = Resolution(ResolutionStatus.SKIPPED, reason="parsed only")
+    return ArticleReport(
+        source=source,
+        as_of=dt.date.today(),
+        references=tuple(
+            ReferenceReport(i, ext, ref, skipped) for i, (ext, ref) in enumerate(parsed, 1)
+        ),
+    )
+
+
 def _first_match(patterns: Sequence[re.Pattern[str]], text: str) -> str | None:
     """The first pattern that matches ``text`` (as written by the user), if any."""
     return next((p.pattern for p in patterns if p.search(text)), None)

@@ -433,3 +433,22 @@ def test_reports_get_ordinary_file_permissions(tmp_path: Path) -> None:
             assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644
     finally:
         os.umask(umask)
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "ris"])
+def test_parse_exports_round_trip(fmt: str, tmp_path: Path) -> None:
+    """The seed exported as BibTeX/RIS reads back as the same ten works."""
+    code, out, err = run("parse", str(SEED), "--format", fmt)
+    assert code == 0, err
+    exported = tmp_path / ("seed.bib" if fmt == "bibtex" else "seed.ris")
+    exported.write_text(out, encoding="utf-8")
+    code, back, err = run("parse", str(exported), "--format", "csl-json")
+    assert code == 0, err
+    _, original, _ = run("parse", str(SEED), "--format", "csl-json")
+    again, first = json.loads(back), json.loads(original)
+    assert len(again) == len(first) == 10
+    for a, b in zip(again, first, strict=True):
+        assert a.get("title") == b.get("title")
+        assert a.get("URL") == b.get("URL")
+        assert a.get("accessed") == b.get("accessed")
+        assert a["author"][0] == b["author"][0]

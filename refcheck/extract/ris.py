@@ -18,6 +18,28 @@ _TY = re.compile(r"^\s*TY  - ")
 _ER = re.compile(r"^\s*ER  -")
 
 
+def ris_name(text: str) -> JSON:
+    """A CSL name from an RIS ``AU`` value.
+
+    RIS writes persons as "Family, Given"; PubMed writes "Family INITIALS". Anything
+    else without a comma is a one-field name, which is how Zotero and EndNote export
+    organisations ("American Congress of Obstetricians and Gynecologists").
+    """
+    cleaned = " ".join(text.split()).strip(" ,")
+    if "," in cleaned or cleaned.startswith("{"):
+        return split_name(cleaned)
+    vancouver = re.fullmatch(r"(.+?)\s+([A-Z]{1,3})", cleaned)
+    if vancouver:
+        family, initials = vancouver.groups()
+        return {"family": family, "given": " ".join(f"{c}." for c in initials)}
+    words = cleaned.split()
+    if len(words) == 1:
+        return {"family": cleaned}
+    if all(re.fullmatch(r"[A-Z]\.?(?:-[A-Z]\.?)?", w) for w in words[:-1]):
+        return {"family": words[-1], "given": " ".join(words[:-1])}  # "J. G. Hensley"
+    return {"literal": cleaned}
+
+
 def _first(record: dict[str, Any], *keys: str) -> str | None:
     for key in keys:
         value = record.get(key)
@@ -50,8 +72,8 @@ def _doi(value: str | None) -> str | None:
 def record_to_csl(record: dict[str, Any], index: int) -> JSON:
     """One rispy record as a CSL-JSON item."""
     kind = csl_type(_first(record, "type_of_reference"))
-    authors = [split_name(a) for a in (record.get("authors") or record.get("first_authors") or [])]
-    editors = [split_name(a) for a in (record.get("secondary_authors") or [])]
+    authors = [ris_name(a) for a in (record.get("authors") or record.get("first_authors") or [])]
+    editors = [ris_name(a) for a in (record.get("secondary_authors") or [])]
     start, end = _first(record, "start_page"), _first(record, "end_page")
     page = f"{start}-{end}" if start and end and end != start else start
     urls = record.get("urls") or []
