@@ -550,14 +550,16 @@ def _interrupt_on_sigterm() -> None:
 
 
 def _configure_logging(verbose: int) -> None:
+    """Warnings always reach stderr; -v adds each request, -vv everything."""
     import logging
 
-    if verbose:
-        logging.basicConfig(
-            level=logging.DEBUG if verbose > 1 else logging.INFO,
-            format="refcheck: %(name)s: %(message)s",
-            stream=sys.stderr,
-        )
+    level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("refcheck: %(message)s"))
+    root = logging.getLogger("refcheck")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
 
 
 def entry_point() -> None:

@@ -190,7 +190,7 @@ class CrossrefResolver(Resolver):
                     self._connect_failures += 1
                     if self._connect_failures >= UNREACHABLE_AFTER and not self._down:
                         self._down = f"{self.base_url} is unreachable ({detail})"
-                        log.warning("Crossref marked unreachable: %s", detail)
+                        log.info("Crossref marked unreachable: %s", detail)
             meta = getattr(self._last, "meta", None)
             delay = min(self.max_backoff, self.backoff_base * (2**attempt))
             if kind == "rate-limited":

@@ -18,6 +18,7 @@ import contextlib
 import contextvars
 import email.utils
 import importlib
+import logging
 import re
 import threading
 import time
@@ -27,6 +28,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx2
+
+log = logging.getLogger(__name__)
 
 # The two habanero modules that call ``httpx2.get``: ``request`` (DOI look-ups) and
 # ``request_class`` (``/works`` searches and filters).
@@ -229,6 +232,8 @@ def make_client(
             request.headers["Crossref-Plus-API-Token"] = f"Bearer {token}"
 
     def on_response(response: httpx2.Response) -> None:
+        # -v shows every request (the token is a header, never in the URL).
+        log.info("crossref: GET %s -> %s", response.request.url, response.status_code)
         headers = response.headers
         retry = parse_retry_after(headers.get("retry-after"), time.time())
         last.meta = ResponseMeta(response.status_code, retry)
