@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import http.client
 import logging
 import random
 import secrets
@@ -42,6 +43,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 import requests
+import urllib3
 from requests.structures import CaseInsensitiveDict
 
 from refcheck import __version__
@@ -222,6 +224,7 @@ class _Answer:
     headers: CaseInsensitiveDict[str]
     body: bytes = b""
     pause: float | None = None  # what Retry-After asked for
+    complete: bool = True  # False: the body read failed or ran out of time
 
     @property
     def location(self) -> str | None:
@@ -260,6 +263,7 @@ class _Probe:
     status: int | None  # None: the probe got no answer
     final_url: str | None
     body: bytes
+    complete: bool = True
 
     @property
     def catch_all(self) -> bool:
@@ -679,13 +683,16 @@ class HttpLinkChecker(LinkChecker):
                 base, status=LinkStatus.SOFT_404,
                 detail=f"redirected where a random path also goes ({answer.url})",
             )
-        body = answer.body
+        body, complete = answer.body, answer.complete
         if not body:
             # HEAD said 200; the page itself is needed to compare.
             try:
-                body = self._fetch(job, answer.url, "GET").body
+                page = self._fetch(job, answer.url, "GET")
             except _Failure:
                 return None
+            body, complete = page.body, page.complete
+        if not (complete and probe.complete):
+            return None  # a page read only in part proves nothing either way
         url_path = urlsplit(answer.url).path
         probe_path = urlsplit(probe.final_url or "").path
         if content.same_page(body, probe.body, url_path, probe_path, *_segments(url_path),
@@ -735,13 +742,14 @@ class HttpLinkChecker(LinkChecker):
             answer, _ = self._follow(job, probe_url, want_body=False, browser_retry=False)
         except _Failure:
             return _Probe(None, None, b"")
-        body = answer.body
+        body, complete = answer.body, answer.complete
         if 200 <= answer.status < 300 and not body:
             try:
-                body = self._fetch(job, answer.url, "GET").body
+                page = self._fetch(job, answer.url, "GET")
             except _Failure:
                 return _Probe(None, None, b"")
-        return _Probe(answer.status, answer.url, body)
+            body, complete = page.body, page.complete
+        return _Probe(answer.status, answer.url, body, complete)
 
     # ---------------------------------------------------------------- requests
 
@@ -900,21 +908,18 @@ class HttpLinkChecker(LinkChecker):
             with self._lock:
                 self._responses += 1
             try:
-                body = b""
+                body, complete = b"", True
                 code = response.status_code
                 # A body is read only where it can change the verdict: a 2xx (error
                 # page, parked domain), or a refusal (challenge wall).
                 if method == "GET" and (full or 200 <= code < 300 or code in _SNIFF):
-                    body = self._read_body(job, response)
-            except requests.exceptions.RequestException as exc:
-                if isinstance(exc, requests.exceptions.ConnectionError) and "timed out" in str(exc):
-                    raise _Failure(LinkStatus.TIMEOUT, "body read timed out",
-                                   transient=True) from None
-                body = b""
+                    body, complete = self._read_body(job, response)
             finally:
                 response.close()
             pause = self._limiter.observe(host, response.status_code, response.headers)
-            return _Answer(url, method, response.status_code, response.headers, body, pause)
+            return _Answer(
+                url, method, response.status_code, response.headers, body, pause, complete
+            )
 
     @contextlib.contextmanager
     def _send_slot(self, host: str) -> Iterator[None]:
@@ -936,24 +941,37 @@ class HttpLinkChecker(LinkChecker):
             finally:
                 self._in_flight.release()
 
-    def _read_body(self, job: _Job, response: requests.Response) -> bytes:
-        """The first ``body_sample`` bytes, never more than the per-URL budget."""
+    def _read_body(self, job: _Job, response: requests.Response) -> tuple[bytes, bool]:
+        """The first ``body_sample`` bytes (never more than the per-URL budget), and
+        whether they were read in full: a body that trickles past the timeout or
+        breaks off is incomplete, and incomplete evidence judges nothing."""
         budget = min(self._body_sample, MAX_BYTES_PER_URL - job.bytes_read)
         if budget <= 0:
-            return b""
+            return b"", True
+        # The timeout bounds the whole read: requests' applies to each socket read,
+        # so a server sending a byte at a time could hold a check for ever.
         deadline = time.monotonic() + self._timeout
         chunks: list[bytes] = []
         size = 0
-        for chunk in response.iter_content(8192):
-            chunks.append(chunk)
-            size += len(chunk)
-            if size >= budget or time.monotonic() > deadline:
-                break
+        complete = True
+        try:
+            while size < budget:
+                # read1 returns what has arrived instead of waiting for a full chunk.
+                chunk = response.raw.read1(min(8192, budget - size), decode_content=True)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+                if time.monotonic() > deadline:
+                    complete = False
+                    break
+        except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError):
+            complete = False
         # Count what came off the wire (compressed), not what it decoded to.
         tell = getattr(response.raw, "tell", None)
         wire = tell() if callable(tell) else size
         job.bytes_read += int(wire or size)
-        return b"".join(chunks)[:budget]
+        return b"".join(chunks)[:budget], complete
 
     def _connection_failure(self, exc: BaseException) -> _Failure:
         """Classify a connection error: refused is definitive, the rest is not."""

@@ -166,8 +166,6 @@ def test_website_faults_are_reported_never_called_dead(head_first: bool) -> None
     assert peak < 48 * 2**20, f"a 64 MB gzip bomb cost {peak / 2**20:.0f} MB"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a host whose every answer is truncated gets "
-                   "soft-404: failed body reads become b'' and two empty bodies compare equal")
 def test_host_with_only_truncated_answers_is_not_a_soft_404() -> None:
     dns = FlakyDNS({"site.example": "127.0.0.1"})
     with FaultProxy() as proxy:
@@ -177,8 +175,6 @@ def test_host_with_only_truncated_answers_is_not_a_soft_404() -> None:
     assert not result.status.is_dead, result
 
 
-@pytest.mark.xfail(strict=True, reason="bug: link timeout is per read; a byte-by-byte trickle "
-                   "holds a link check far longer than --timeout")
 def test_link_trickle_is_cut_off_at_the_timeout() -> None:
     dns = FlakyDNS({"site.example": "127.0.0.1"})
     with FaultProxy(trickle_delay=0.01, page_words=8) as proxy:  # ~130 B: ~1.3 s a page
