@@ -445,9 +445,16 @@ class LinkResult:
     redirects: tuple[Redirect, ...] = ()
     archive_url: str | None = None
     detail: str | None = None  # why, in words: "404 Not Found", "DNS: no such host"
+    # --drift: how much of the archived page (nearest the access date) the live page
+    # still says, 0..1; None when not measured.
+    content_similarity: float | None = None
 
     def to_json(self) -> JSON:
+        extra: JSON = {}
+        if self.content_similarity is not None:
+            extra["content_similarity"] = round(self.content_similarity, 3)
         return {
+            **extra,
             "url": self.url,
             "status": self.status.value,
             "http_status": self.http_status,
