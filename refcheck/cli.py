@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import enum
+import fnmatch
 import json
 import os
 import sys
@@ -241,6 +242,19 @@ def main(ctx: click.Context, config_path: Path | None) -> None:
     help="Colour the text report (default: when writing to a terminal).",
 )
 @click.option(
+    "--include",
+    multiple=True,
+    metavar="GLOB",
+    help="In directories, check only files matching GLOB (repeatable; default: every "
+    "extension refcheck reads).",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="In directories, skip files matching GLOB (repeatable).",
+)
+@click.option(
     "--baseline",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
@@ -272,6 +286,8 @@ def check(
     allow_private: bool,
     timeout: float,
     color: bool | None,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
     baseline: Path | None,
     quiet: bool,
     verbose: int,
@@ -331,7 +347,7 @@ def check(
     checked = input_errors = 0
     failing = False
     try:
-        for source in _expand_sources(sources):
+        for source in _expand_sources(sources, include, exclude):
             try:
                 article = checker.check_document(checker.load(source))
             except RefcheckError as exc:
@@ -399,14 +415,41 @@ def _output_targets(fmt: str, outputs: Sequence[str]) -> list[tuple[str, str | N
     return targets
 
 
-def _expand_sources(sources: Sequence[str]) -> Iterator[str]:
-    """Files as given; directories walked recursively for documents, in sorted order."""
+def _expand_sources(
+    sources: Sequence[str], include: Sequence[str] = (), exclude: Sequence[str] = ()
+) -> Iterator[str]:
+    """Files and URLs as given; directories walked recursively, in sorted order.
+
+    In a directory, a file is taken when it matches an ``--include`` glob (by default:
+    any extension refcheck reads) and no ``--exclude`` glob; globs match the path
+    relative to the directory or the file name. Hidden files and folders are skipped.
+    """
+    from refcheck.extract.detect import DOCUMENT_EXTENSIONS
+    from refcheck.fetch import is_url
+
+    def wanted(relative: str, name: str) -> bool:
+        def matches(pattern: str) -> bool:
+            return fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(name, pattern)
+
+        if include:
+            if not any(matches(p) for p in include):
+                return False
+        elif Path(name).suffix.lower() not in DOCUMENT_EXTENSIONS:
+            return False
+        return not any(matches(p) for p in exclude)
+
     for source in sources:
         path = Path(source)
-        if source != "-" and path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path))
+        if source != "-" and not is_url(source) and path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and not _hidden(p, path)
+                and wanted(p.relative_to(path).as_posix(), p.name)
+            )
             if not found:
-                raise UsageError(f"{source}: directory contains no documents")
+                raise UsageError(f"{source}: directory contains no documents to check")
             yield from (str(p) for p in found)
         else:
             yield source

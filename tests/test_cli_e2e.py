@@ -452,3 +452,28 @@ def test_parse_exports_round_trip(fmt: str, tmp_path: Path) -> None:
         assert a.get("URL") == b.get("URL")
         assert a.get("accessed") == b.get("accessed")
         assert a["author"][0] == b["author"][0]
+
+
+def test_directories_are_walked_with_include_and_exclude(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "seed.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "b.md").write_bytes(SEED.read_bytes())
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (tmp_path / ".hidden.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts" / "old.txt").write_bytes(SEED.read_bytes())
+    base = ["check", str(tmp_path), "--no-crossref", "--no-links", "--no-cache", "--format", "json"]
+
+    def sources(*extra: str) -> list[str]:
+        code, out, err = run(*base, *extra)
+        assert code in (0, 1), err
+        return [
+            Path(a["source"]).relative_to(tmp_path).as_posix() for a in json.loads(out)["articles"]
+        ]
+
+    # Documents only (no PNG), hidden files skipped, sorted.
+    assert sources() == ["a/seed.txt", "b.md", "drafts/old.txt"]
+    assert sources("--exclude", "drafts/*") == ["a/seed.txt", "b.md"]
+    assert sources("--include", "*.md") == ["b.md"]
+    code, _, err = run(*base, "--include", "*.docx")
+    assert code == 2 and "no documents to check" in err

@@ -54,6 +54,9 @@ _EXTENSIONS: dict[str, InputFormat] = {
     ".text": InputFormat.TEXT,
 }
 
+#: File extensions refcheck reads as documents (what a directory walk picks up).
+DOCUMENT_EXTENSIONS: frozenset[str] = frozenset(_EXTENSIONS)
+
 _JATS = re.compile(r"<(?:article|ref-list|mixed-citation|element-citation)\b|JATS", re.I)
 _HTML = re.compile(r"<!doctype\s+html|<html[\s>]", re.I)
 _HTML_BODY = re.compile(r"<body[\s>]|<head[\s>]", re.I)
