@@ -13,7 +13,8 @@ import fnmatch
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -347,18 +348,25 @@ def check(
     checked = input_errors = 0
     failing = False
     try:
-        for source in _expand_sources(sources, include, exclude):
+        documents = list(_expand_sources(sources, include, exclude))
+        if progress is not None and len(documents) > 1:
+            progress.start("articles", len(documents))
+        for source in documents:
             try:
                 article = checker.check_document(checker.load(source))
             except RefcheckError as exc:
                 # One unreadable file must not lose the others' results.
                 _fail(str(exc))
                 input_errors += 1
+                if progress is not None:
+                    progress.advance("articles")
                 continue
             if known is not None:
                 article = filter_article(article, known)
             failing = failing or any(f.severity >= fail_on for f in article.findings)
             checked += 1
+            if progress is not None:
+                progress.advance("articles")
             for sink in sinks:
                 sink.add(article)
         if progress is not None:
@@ -556,9 +564,21 @@ def _show(value: object) -> str:
 
 
 class TerminalProgress:
-    """A one-line progress display on stderr, for interactive runs."""
+    """A one-line progress display on stderr, for interactive runs.
 
-    def __init__(self) -> None:
+    Shows each stage's count (articles, references resolved, links checked), the
+    elapsed time and, once an article is done in a batch, an estimate of the time left.
+    """
+
+    LABELS: ClassVar[dict[str, str]] = {
+        "articles": "articles",
+        "resolve": "references resolved",
+        "links": "links checked",
+    }
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._started = clock()
         self._totals: dict[str, int] = {}
         self._done: dict[str, int] = {}
 
@@ -570,11 +590,21 @@ class TerminalProgress:
         self._done[stage] = self._done.get(stage, 0) + n
         self._draw()
 
-    def _draw(self) -> None:
+    def line(self) -> str:
+        """The status line as text (without terminal control)."""
         parts = [
-            f"{stage} {self._done.get(stage, 0)}/{total}" for stage, total in self._totals.items()
+            f"{self.LABELS.get(stage, stage)} {self._done.get(stage, 0)}/{total}"
+            for stage, total in self._totals.items()
         ]
-        click.echo("\r\x1b[2K" + " · ".join(parts), err=True, nl=False)
+        elapsed = self._clock() - self._started
+        parts.append(f"{elapsed:.0f}s")
+        done, total = self._done.get("articles", 0), self._totals.get("articles", 0)
+        if 0 < done < total:
+            parts.append(f"~{elapsed / done * (total - done):.0f}s left")
+        return " · ".join(parts)
+
+    def _draw(self) -> None:
+        click.echo("\r\x1b[2K" + self.line(), err=True, nl=False)
 
     def close(self) -> None:
         if self._totals:
