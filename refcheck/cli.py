@@ -22,6 +22,7 @@ import click
 
 from refcheck import __version__
 from refcheck.baseline import filter_article, load_baseline
+from refcheck.cli_common import build_options, configure_logging, parse_date
 from refcheck.config import FileSettings
 from refcheck.errors import RefcheckError, UsageError
 from refcheck.extract.interface import InputFormat
@@ -41,15 +42,6 @@ class ExitStatus(enum.IntEnum):
 
 def _fail(message: str) -> None:
     click.echo(f"refcheck: error: {message}", err=True)
-
-
-def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
 
 
 def _parse_duration(_ctx: click.Context, _param: click.Parameter, value: str) -> Duration:
@@ -196,7 +188,7 @@ def main(ctx: click.Context, config_path: Path | None) -> None:
 @click.option("--no-crossref", is_flag=True, help="Do not resolve references against Crossref.")
 @click.option(
     "--as-of",
-    callback=_parse_date,
+    callback=parse_date,
     default=None,
     metavar="YYYY-MM-DD",
     help="Judge dates as of this day instead of today (reproducible reports).",
@@ -294,35 +286,13 @@ def check(
     verbose: int,
 ) -> None:
     """Check the references of each SOURCE (a file, a directory, or - for stdin)."""
-    from refcheck.pipeline import Checker, CheckOptions
+    from refcheck.pipeline import Checker
 
     settings: FileSettings = ctx.obj or FileSettings()
-    if cache_dir is not None and no_cache:
-        raise click.UsageError("--cache-dir and --no-cache contradict each other")
+    options = build_options(ctx.params, settings)
     targets = _output_targets(fmt, outputs)
     known = load_baseline(baseline) if baseline is not None else None
-    options = CheckOptions(
-        input_format=InputFormat(input_format),
-        crossref=not no_crossref,
-        links=not no_links,
-        crossref_url=crossref_url,
-        mailto=mailto,
-        crossref_token=crossref_token,
-        doi_resolver_url=doi_resolver_url,
-        wayback_url=None if no_archive else wayback_url,
-        as_of=as_of,
-        stale_after=stale_after,
-        allow_private=allow_private,
-        cache_dir=cache_dir,
-        use_cache=not no_cache,
-        refresh=refresh,
-        timeout=timeout,
-        severity_overrides=dict(settings.severity),
-        exclude_urls=settings.exclude_urls,
-        exclude_references=settings.exclude_references,
-        host_limits=dict(settings.hosts),
-    )
-    _configure_logging(verbose)
+    configure_logging(verbose)
     progress = None if quiet or not sys.stderr.isatty() else TerminalProgress()
     checker = Checker(options, progress=progress)
     _interrupt_on_sigterm()
@@ -620,19 +590,6 @@ def _interrupt_on_sigterm() -> None:
 
     with contextlib.suppress(ValueError):  # not in the main thread (embedded use)
         signal.signal(signal.SIGTERM, handler)
-
-
-def _configure_logging(verbose: int) -> None:
-    """Warnings always reach stderr; -v adds each request, -vv everything."""
-    import logging
-
-    level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("refcheck: %(message)s"))
-    root = logging.getLogger("refcheck")
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    root.propagate = False
 
 
 def entry_point() -> None:

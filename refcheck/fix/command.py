@@ -23,6 +23,8 @@ from typing import Any, TypeVar
 
 import click
 
+from refcheck.cli_common import build_options, configure_logging, parse_date
+from refcheck.config import FileSettings
 from refcheck.errors import OutputError, RefcheckError, UsageError
 from refcheck.extract.interface import InputFormat
 from refcheck.fix.apply import FIXABLE_FORMATS, FixOutcome, fix_document, unsupported_message
@@ -37,43 +39,44 @@ BACKUP_SUFFIX = ".bak"
 EXIT_ERROR = 2
 
 
-def _date(_ctx: click.Context, _param: click.Parameter, value: Any) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
-
-
 def check_options(func: F) -> F:
     """The options of ``refcheck check`` that decide how references are checked."""
     options = [
         click.option(
             "--input-format",
             type=click.Choice([f.value for f in InputFormat]),
-            default="auto", show_default=True,
+            default="auto",
+            show_default=True,
             help="How to read SOURCE (auto: by content and extension).",
         ),
         click.option(
-            "--crossref-url", envvar="REFCHECK_CROSSREF_URL",
-            default="https://api.crossref.org", show_default=True,
+            "--crossref-url",
+            envvar="REFCHECK_CROSSREF_URL",
+            default="https://api.crossref.org",
+            show_default=True,
             help="Crossref REST API base URL [env REFCHECK_CROSSREF_URL].",
         ),
         click.option(
-            "--mailto", envvar="REFCHECK_MAILTO", default=None,
+            "--mailto",
+            envvar="REFCHECK_MAILTO",
+            default=None,
             help="Your e-mail, sent to Crossref for its polite pool [env REFCHECK_MAILTO].",
         ),
         click.option(
-            "--crossref-token", envvar="REFCHECK_CROSSREF_TOKEN", default=None,
+            "--crossref-token",
+            envvar="REFCHECK_CROSSREF_TOKEN",
+            default=None,
             help="Crossref Plus API token [env REFCHECK_CROSSREF_TOKEN].",
         ),
         click.option(
-            "--doi-resolver-url", default="https://doi.org", show_default=True,
+            "--doi-resolver-url",
+            default="https://doi.org",
+            show_default=True,
             help="DOI handle service, asked about DOIs Crossref does not know.",
         ),
         click.option(
-            "--wayback-url", default="https://archive.org/wayback/available",
+            "--wayback-url",
+            default="https://archive.org/wayback/available",
             show_default=True,
             help="Wayback Machine availability API, for archived copies of dead links.",
         ),
@@ -81,21 +84,30 @@ def check_options(func: F) -> F:
         click.option("--no-links", is_flag=True, help="Do not check URLs."),
         click.option("--no-crossref", is_flag=True, help="Do not resolve against Crossref."),
         click.option(
-            "--as-of", callback=_date, default=None, metavar="YYYY-MM-DD",
+            "--as-of",
+            callback=parse_date,
+            default=None,
+            metavar="YYYY-MM-DD",
             help="Judge dates as of this day instead of today.",
         ),
         click.option(
-            "--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+            "--cache-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
             help="Where to keep the answer cache (default: the user cache directory).",
         ),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
         click.option("--refresh", is_flag=True, help="Ignore cached answers."),
         click.option(
-            "--allow-private", is_flag=True,
+            "--allow-private",
+            is_flag=True,
             help="Check links to private, loopback and link-local addresses.",
         ),
         click.option(
-            "--timeout", type=click.FloatRange(0.1, 600), default=15.0, show_default=True,
+            "--timeout",
+            type=click.FloatRange(0.1, 600),
+            default=15.0,
+            show_default=True,
             help="Seconds to wait for each network answer.",
         ),
     ]
@@ -109,7 +121,10 @@ class _FixCommand(click.Command):
     refcheck's errors into one line and exit status 2 (also when run on its own)."""
 
     def make_context(
-        self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
         **extra: Any,
     ) -> click.Context:
         settings = getattr(parent, "obj", None) if parent is not None else None
@@ -130,16 +145,21 @@ class _FixCommand(click.Command):
 @click.command("fix", cls=_FixCommand)
 @click.argument("source")
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), default=None,
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
     help="Write the corrected copy (or the diff, for text and Markdown) to FILE "
     "instead of standard output.",
 )
 @click.option(
-    "--in-place", is_flag=True,
+    "--in-place",
+    is_flag=True,
     help=f"Rewrite SOURCE itself, keeping the original as SOURCE{BACKUP_SUFFIX}.",
 )
 @click.option(
-    "--dry-run", is_flag=True,
+    "--dry-run",
+    is_flag=True,
     help="Only list the changes that would be made; write nothing.",
 )
 @check_options
@@ -175,7 +195,7 @@ def fix_command(
     that moved permanently updated, archived copies of dead links added, registered
     metadata where the citation differs. SOURCE is never changed without --in-place."""
     from refcheck.extract import detect_format, load_document
-    from refcheck.pipeline import Checker, CheckOptions
+    from refcheck.pipeline import Checker
 
     if in_place and source == "-":
         raise UsageError("--in-place needs a file: standard input cannot be rewritten")
@@ -202,35 +222,9 @@ def fix_command(
             # The corrected copy is written as UTF-8: never re-encode the user's file.
             raise UsageError(f"{source}: a UTF-16/32 file is not rewritten in place; use -o")
 
-    settings = ctx.find_root().obj
-    options = CheckOptions(
-        input_format=fmt,
-        crossref=not no_crossref,
-        links=not no_links,
-        crossref_url=crossref_url,
-        mailto=mailto,
-        crossref_token=crossref_token,
-        doi_resolver_url=doi_resolver_url,
-        wayback_url=None if no_archive else wayback_url,
-        as_of=as_of,
-        allow_private=allow_private,
-        cache_dir=cache_dir,
-        use_cache=not no_cache,
-        refresh=refresh,
-        timeout=timeout,
-        severity_overrides=dict(getattr(settings, "severity", {}) or {}),
-        exclude_urls=tuple(getattr(settings, "exclude_urls", ()) or ()),
-        exclude_references=tuple(getattr(settings, "exclude_references", ()) or ()),
-        host_limits=dict(getattr(settings, "hosts", {}) or {}),
-    )
-    if verbose:
-        import logging
-
-        logging.basicConfig(
-            level=logging.DEBUG if verbose > 1 else logging.INFO,
-            format="refcheck: %(name)s: %(message)s",
-            stream=sys.stderr,
-        )
+    settings = ctx.find_root().obj or FileSettings()
+    options = build_options(ctx.params, settings, input_format=fmt)
+    configure_logging(verbose)
     report = Checker(options).check_document(document)
     outcome = fix_document(document, fmt, plan_fixes(report))
     for notice in report.notices:
