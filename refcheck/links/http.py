@@ -49,6 +49,7 @@ from requests.structures import CaseInsensitiveDict
 from refcheck import __version__
 from refcheck.cache import DAY, Cache
 from refcheck.links import content
+from refcheck.links import drift as drift_mod
 from refcheck.links.archive import WaybackClient
 from refcheck.links.interface import LinkChecker, LinkRequest
 from refcheck.links.ratelimit import MAX_RETRY_AFTER, HostLimiter
@@ -71,6 +72,11 @@ PROBE_NAMESPACE = "links-probe"
 MAX_HOPS = 10
 MAX_BYTES_PER_URL = 1_048_576
 BODY_SAMPLE = 65_536  # enough for a title, a challenge wall or a soft-404 comparison
+# --drift reads whole pages; with the verdict's sample a URL stays within its 1 MB.
+DRIFT_MAX_BYTES = MAX_BYTES_PER_URL - BODY_SAMPLE
+# A page's text changes more often than whether it exists: measure again sooner.
+DRIFT_TTL = 7 * DAY
+DRIFT_UNMEASURED_TTL = 1 * DAY
 DOI_HOSTS = frozenset({"doi.org", "dx.doi.org", "www.doi.org", "hdl.handle.net"})
 # Ordinary sites answer these to HEAD while the page exists (servers lie on HEAD).
 HEAD_UNRELIABLE = frozenset({400, 403, 404, 405, 406, 429, 500, 501, 502, 503, 999})
@@ -112,7 +118,15 @@ def link_result_from_json(data: Mapping[str, Any]) -> LinkResult:
         ),
         archive_url=data.get("archive_url"),
         detail=data.get("detail"),
+        content_similarity=_fraction(data.get("content_similarity")),
     )
+
+
+def _fraction(value: object) -> float | None:
+    """A 0..1 number read from JSON; None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if 0.0 <= value <= 1.0 else None
 
 
 def permanent_target(result: LinkResult) -> str | None:
@@ -254,6 +268,8 @@ class _Job:
     url: str
     bytes_read: int = 0
     requests: int = 0
+    body_limit: int | None = None  # None: the body sample; --drift reads whole pages
+    cut: bool = False  # a body read stopped at its limit (the page is longer)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -294,6 +310,17 @@ class HttpLinkChecker(LinkChecker):
     "Page not found" on a site that otherwise answers 404 properly is only seen with
     ``head_first=False`` (GET, first ``body_sample`` bytes). Sites that answer 200 to
     everything are caught either way by the random-sibling comparison.
+
+    ``drift=True`` (``--drift``) also measures content drift: for every ``ok`` or
+    ``redirected`` link requested with an access date, the live page is read in full
+    (at most ``drift_max_bytes``, default 960 KB, so a URL stays within 1 MB with the
+    verdict's sample), the Wayback snapshot nearest the access date is read in its raw
+    ``id_`` form, and ``LinkResult.content_similarity`` is set to the share of the
+    snapshot's main text still on the live page, with ``archive_url`` the snapshot
+    compared (see :mod:`refcheck.links.drift`; ``drift_min_words``, default 30: a
+    shorter text is not measured). Verdicts never change; no snapshot or an unreadable
+    page leaves the link unmeasured. :func:`refcheck.links.judge.link_findings` decides
+    what counts as drift.
     """
 
     def __init__(
@@ -315,6 +342,9 @@ class HttpLinkChecker(LinkChecker):
         control_hosts: Sequence[str] = CONTROL_HOSTS,
         body_sample: int = BODY_SAMPLE,
         head_first: bool = True,
+        drift: bool = False,
+        drift_max_bytes: int = DRIFT_MAX_BYTES,
+        drift_min_words: int = drift_mod.MIN_WORDS,
     ) -> None:
         if timeout <= 0:
             raise ValueError("timeout must be positive")
@@ -322,6 +352,12 @@ class HttpLinkChecker(LinkChecker):
             raise ValueError("max_concurrency must be at least 1")
         if retries < 0 or backoff_base < 0:
             raise ValueError("retries and backoff_base cannot be negative")
+        if drift_max_bytes < 1 or drift_min_words < 1:
+            raise ValueError("drift_max_bytes and drift_min_words must be at least 1")
+        self._drift = drift
+        self._drift_max_bytes = min(drift_max_bytes, MAX_BYTES_PER_URL)
+        self._drift_min_words = drift_min_words
+        self._wayback_host = _host_key(wayback_url) if wayback_url else None
         self._cache = cache
         self._allow_private = allow_private
         self._timeout = timeout
@@ -407,6 +443,10 @@ class HttpLinkChecker(LinkChecker):
                 )
             if result.status in TTL:
                 self._cache.put(NAMESPACE, url, result.to_json(), ttl=TTL[result.status])
+        if self._drift:
+            # After the verdicts are cached: drift is a note on a live link, never part
+            # of its verdict, and a run without --drift must not see it.
+            results.update(self._measure_drift(results, accessed))
         return {url: results[url] for url in accessed}
 
     def network_available(self) -> bool | None:
@@ -503,6 +543,103 @@ class HttpLinkChecker(LinkChecker):
                 if not launched:
                     cond.wait(1.0)
         return results
+
+    # ------------------------------------------------------------------- drift
+
+    def _measure_drift(
+        self, results: Mapping[str, LinkResult], accessed: Mapping[str, PartialDate | None]
+    ) -> dict[str, LinkResult]:
+        """``content_similarity`` for live links with an access date (``drift=True``).
+
+        Runs concurrently; every request still goes through the per-host limiter, so
+        the archive and each site see the same pace as during the verdicts.
+        """
+        todo: list[tuple[str, PartialDate]] = []
+        for url, result in results.items():
+            when = accessed.get(url)
+            if when is not None and result.status.is_alive and not self._is_doi(url):
+                todo.append((url, when))
+        if not todo or self._wayback is None:
+            return {}
+        out: dict[str, LinkResult] = {}
+        with ThreadPoolExecutor(
+            min(self._workers, len(todo)), thread_name_prefix="refcheck-drift"
+        ) as pool:
+            futures = {
+                url: pool.submit(self._drift_one, results[url], when) for url, when in todo
+            }
+            for url, future in futures.items():
+                try:
+                    out[url] = future.result()
+                except Exception:  # a bug in a comparison must not take the run down
+                    log.exception("drift check crashed for %s", url)
+        return out
+
+    def _drift_one(self, result: LinkResult, accessed: PartialDate) -> LinkResult:
+        """Compare the live page with the snapshot nearest ``accessed``.
+
+        Unchanged ``result`` when there is no snapshot or either page cannot be read:
+        no answer is never a finding, and such failures are not cached.
+        """
+        key = f"{result.url} {accessed.isoformat()}"
+        hit = self._cache.get(drift_mod.DRIFT_NAMESPACE, key)
+        if isinstance(hit, dict) and isinstance(hit.get("archive_url"), str):
+            score = _fraction(hit.get("similarity"))
+            if score is None:
+                return result  # measured before: nothing comparable
+            return dataclasses.replace(
+                result, content_similarity=score, archive_url=hit["archive_url"]
+            )
+        assert self._wayback is not None
+        snapshot = self._wayback.closest(result.url, accessed)
+        if not snapshot:
+            return result
+        live_job = _Job(result.url, body_limit=self._drift_max_bytes)
+        archived_url = drift_mod.raw_snapshot_url(snapshot)
+        archive_job = _Job(archived_url, body_limit=self._drift_max_bytes)
+        try:
+            archived = self._read_page(archive_job, archived_url, archive=True)
+            live = (
+                self._read_page(live_job, result.final_url or result.url, archive=False)
+                if archived is not None
+                else None
+            )
+        finally:
+            with self._lock:
+                self._stats_requests += live_job.requests + archive_job.requests
+                self._stats_bytes += live_job.bytes_read + archive_job.bytes_read
+        if archived is None or live is None:
+            return result
+        score = drift_mod.similarity(archived, live, min_words=self._drift_min_words)
+        self._cache.put(
+            drift_mod.DRIFT_NAMESPACE, key, {"similarity": score, "archive_url": snapshot},
+            ttl=DRIFT_TTL if score is not None else DRIFT_UNMEASURED_TTL,
+        )
+        if score is None:
+            return result
+        return dataclasses.replace(result, content_similarity=score, archive_url=snapshot)
+
+    def _read_page(self, job: _Job, url: str, *, archive: bool) -> bytes | None:
+        """A whole page (up to ``drift_max_bytes``); None when it cannot be compared.
+
+        Snapshots on the configured archive's own host use the service session (the
+        operator chose that address); anything else, including a snapshot URL the
+        archive points elsewhere, goes through the document session's address guard.
+        """
+        session = None
+        if archive and self._wayback_host and _host_key(url) == self._wayback_host:
+            session = self._service_session
+        try:
+            answer, _ = self._follow(job, url, want_body=True, session=session)
+        except _Failure as failure:
+            log.debug("drift: could not read %s: %s", url, failure.detail)
+            return None
+        if not 200 <= answer.status < 300 or not answer.complete or job.cut:
+            # A page read in part would look as if its end had been deleted.
+            return None
+        if not archive and content.is_challenge(answer.body, dict(answer.headers)):
+            return None
+        return answer.body
 
     # ----------------------------------------------------------------- one URL
 
@@ -754,7 +891,13 @@ class HttpLinkChecker(LinkChecker):
     # ---------------------------------------------------------------- requests
 
     def _follow(
-        self, job: _Job, url: str, *, want_body: bool, browser_retry: bool = True
+        self,
+        job: _Job,
+        url: str,
+        *,
+        want_body: bool,
+        browser_retry: bool = True,
+        session: requests.Session | None = None,
     ) -> tuple[_Answer, list[Redirect]]:
         """Follow redirects by hand, recording every hop; raises _Failure."""
         redirects: list[Redirect] = []
@@ -765,7 +908,9 @@ class HttpLinkChecker(LinkChecker):
             # GET it directly rather than HEAD and then GET.
             method = "GET" if want_body or redirects else "HEAD"
             try:
-                answer = self._fetch(job, current, method, browser_retry=browser_retry)
+                answer = self._fetch(
+                    job, current, method, browser_retry=browser_retry, session=session
+                )
             except _Failure as failure:
                 failure.redirects = tuple(redirects)
                 raise
@@ -945,7 +1090,8 @@ class HttpLinkChecker(LinkChecker):
         """The first ``body_sample`` bytes (never more than the per-URL budget), and
         whether they were read in full: a body that trickles past the timeout or
         breaks off is incomplete, and incomplete evidence judges nothing."""
-        budget = min(self._body_sample, MAX_BYTES_PER_URL - job.bytes_read)
+        limit = self._body_sample if job.body_limit is None else job.body_limit
+        budget = min(limit, MAX_BYTES_PER_URL - job.bytes_read)
         if budget <= 0:
             return b"", True
         # The timeout bounds the whole read: requests' applies to each socket read,
@@ -967,6 +1113,8 @@ class HttpLinkChecker(LinkChecker):
                     break
         except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError):
             complete = False
+        if size >= budget:
+            job.cut = True
         # Count what came off the wire (compressed), not what it decoded to.
         tell = getattr(response.raw, "tell", None)
         wire = tell() if callable(tell) else size

@@ -5,10 +5,15 @@ A checker that cries wolf is switched off, so only a definitive answer is an err
 timeouts, server errors and network errors prove nothing and are ``info``. A permanent
 redirect is ``info`` with the new address as the fix. A malformed URL is a
 ``warning``: the citation itself needs correcting.
+
+Content drift (measured only with ``--drift``) is a ``warning`` on a live link: the
+page is there but no longer says what the author read. It is raised only on a
+measurement; no snapshot, or a page that could not be read, gives nothing.
 """
 
 from __future__ import annotations
 
+from refcheck.links.drift import DRIFT_THRESHOLD, snapshot_date
 from refcheck.links.http import permanent_target
 from refcheck.model import Finding, LinkResult, LinkStatus, Severity
 
@@ -21,8 +26,48 @@ def _why(result: LinkResult) -> str:
     return f" ({result.detail})" if result.detail else ""
 
 
-def link_findings(result: LinkResult) -> list[Finding]:
-    """The findings one link verdict gives rise to (none for a live link)."""
+def drift_finding(
+    result: LinkResult, *, threshold: float = DRIFT_THRESHOLD
+) -> Finding | None:
+    """``content-drift`` when a live link's page no longer says what was archived.
+
+    ``threshold`` (default :data:`refcheck.links.drift.DRIFT_THRESHOLD`, 0.5) is the
+    share of the archived text's five-word runs that must still be on the live page.
+    """
+    score = result.content_similarity
+    if (
+        score is None
+        or not result.archive_url
+        or not result.status.is_alive
+        or score >= threshold
+    ):
+        return None
+    when = snapshot_date(result.archive_url)
+    archived = f"archived on {when}" if when else "archived"
+    return Finding(
+        "content-drift", Severity.WARNING,
+        f"the page has changed since it was cited: only {score:.0%} of its text as "
+        f"{archived} is still on the live page: {result.url}",
+        fix=f"cite the archived copy {result.archive_url} or re-read the page and update "
+        "the citation",
+        field="URL",
+    )
+
+
+def link_findings(
+    result: LinkResult, *, drift_threshold: float = DRIFT_THRESHOLD
+) -> list[Finding]:
+    """The findings one link verdict gives rise to (none for a live, unchanged link).
+
+    ``drift_threshold``: see :func:`drift_finding` (used only when the checker
+    measured ``content_similarity``).
+    """
+    found = _verdict_findings(result)
+    drifted = drift_finding(result, threshold=drift_threshold)
+    return [*found, drifted] if drifted else found
+
+
+def _verdict_findings(result: LinkResult) -> list[Finding]:
     url = result.url
     status = result.status
     if status is LinkStatus.OK or status is LinkStatus.SKIPPED:
