@@ -35,9 +35,12 @@ __all__ = [
 SHARED_DATA = Path(os.environ.get("REFCHECK_REFERENCE_DATA", "/work/shared/data/references"))
 WEB_DATA = Path(__file__).resolve().parent / "web" / "web-references.jsonl"
 
+# Training labels are finer than the fields they feed: a journal name and a book's
+# title after "In" look different and sit in different places, and a model that keeps
+# them apart learns each better. ``refcheck.parse.labeller.COARSE`` folds them back.
 LABELS = (
-    "author", "editor", "title", "container", "collection", "date", "volume", "issue",
-    "pages", "publisher", "location", "edition", "note", "marker", "O",
+    "author", "editor", "title", "journal", "container", "collection", "date", "volume",
+    "issue", "pages", "publisher", "location", "edition", "genre", "note", "marker", "O",
 )  # fmt: skip
 
 LABEL_MAP: dict[str, str] = {
@@ -48,7 +51,7 @@ LABEL_MAP: dict[str, str] = {
     "director": "author",
     "producer": "author",
     "title": "title",
-    "journal": "container",
+    "journal": "journal",
     "container-title": "container",
     "collection-title": "collection",
     "date": "date",
@@ -58,8 +61,8 @@ LABEL_MAP: dict[str, str] = {
     "location": "location",
     "edition": "edition",
     "note": "note",
-    "genre": "note",
-    "medium": "note",
+    "genre": "genre",
+    "medium": "genre",
     "source": "note",
     "isbn": "note",
     "url": "note",
@@ -67,7 +70,7 @@ LABEL_MAP: dict[str, str] = {
     "citation-number": "marker",
     # GROBID
     "title@a": "title",
-    "title@j": "container",
+    "title@j": "journal",
     "title@s": "collection",
     "biblScope@volume": "volume",
     "biblScope@issue": "issue",
@@ -88,8 +91,8 @@ LABEL_MAP: dict[str, str] = {
     "ref-marker": "marker",
     "web": "note",
     "reference_id": "note",
-    "tech": "note",
-    "thesis": "note",
+    "tech": "genre",
+    "thesis": "genre",
     "status": "note",
     "language": "note",
     "length": "note",

@@ -28,9 +28,27 @@ from refcheck.parse.rules import (
     split_sentences,
     tidy,
 )
-from refcheck.parse.tokens import FEATURE_VERSION, Token, features, tokenise
+from refcheck.parse.tokens import (
+    FEATURE_VERSION,
+    MONTHS,
+    Token,
+    features,
+    set_lexicon,
+    tokenise,
+)
 
-__all__ = ["MODEL_DIR", "decode", "label_draft", "label_tokens", "load_tagger", "use_model"]
+_CORE_RE = re.compile(r"^\W+|\W+$")
+
+__all__ = [
+    "COARSE",
+    "MODEL_DIR",
+    "decode",
+    "label_draft",
+    "label_tokens",
+    "load_lexicon",
+    "load_tagger",
+    "use_model",
+]
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +66,17 @@ def use_model(model_dir: Path | None) -> None:
     and training experiments; not thread-safe against concurrent parsing."""
     global _model_dir
     _model_dir = model_dir or MODEL_DIR
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(model_dir: Path = MODEL_DIR) -> dict[str, str]:
+    """The word lists a model was trained with (in its ``crf.json``; empty if none)."""
+    try:
+        meta = json.loads((model_dir / META_FILE).read_text(encoding="utf-8"))
+        lexicon = meta.get("lexicon") or {}
+        return {str(k): str(v) for k, v in lexicon.items()}
+    except (OSError, ValueError, AttributeError):
+        return {}
 
 
 @lru_cache(maxsize=4)
@@ -76,13 +105,21 @@ def load_tagger(model_dir: Path = MODEL_DIR) -> Any | None:
         return tagger
 
 
+# The model is trained on finer labels than the fields (see ``training/data.py``):
+# a journal name and a book title after "In" are both the container, a genre is a note.
+COARSE = {"journal": "container", "genre": "note"}
+
+
 def label_tokens(tokens: list[Token], model_dir: Path | None = None) -> list[str] | None:
-    """One label per token, or ``None`` without a model."""
+    """One label per token (the model's fine labels, see ``COARSE``), or ``None``
+    without a model."""
     if not tokens:
         return []
-    tagger = load_tagger(model_dir or _model_dir)
+    directory = model_dir or _model_dir
+    tagger = load_tagger(directory)
     if tagger is None:
         return None
+    set_lexicon(load_lexicon(directory))
     feats = features(tokens)
     with _tag_lock:  # a crfsuite Tagger holds per-call state: one caller at a time
         labels: list[str] = tagger.tag(feats)
@@ -93,10 +130,36 @@ _PUNCT_ONLY = frozenset("()[];:,.")
 _ABBREVIATED_WORD_RE = re.compile(r"^[A-Z][a-z]{2,}\.$")
 
 
+_DAY_RE = re.compile(r"^(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?[.,]?$")
+_YEAR_TOKEN_RE = re.compile(r"^(?:1[5-9]|20)\d\d[a-z]?[.,;)]?$")
+
+
+def _is_day(tok: str) -> bool:
+    return bool(_DAY_RE.match(tok))
+
+
+def _is_month(tok: str) -> bool:
+    return _CORE_RE.sub("", tok).lower() in MONTHS
+
+
+def _is_year(tok: str) -> bool:
+    return bool(_YEAR_TOKEN_RE.match(tok))
+
+
 def _smooth(tokens: list[Token], labels: list[str]) -> list[str]:
     """A lone bracket or colon between two tokens of one field belongs to that field:
     "Artificial Intelligence ( IJCAI-91 )" stays one container."""
     out = list(labels)
+    for i in range(len(out) - 2):
+        # "Observer, 3 December 2006", "Figshare. February 11, 2021.": a full date is a
+        # date, whatever the labeller made of its day (the training data has few dates
+        # with days, so a day often comes out as a volume, a month as a container).
+        # Not inside a title, which may well name a date.
+        if "title" in out[i : i + 3] or not _is_year(tokens[i + 2][0]):
+            continue
+        first, second = tokens[i][0], tokens[i + 1][0]
+        if (_is_day(first) and _is_month(second)) or (_is_month(first) and _is_day(second)):
+            out[i] = out[i + 1] = out[i + 2] = "date"
     for i in range(1, len(out) - 1):
         if tokens[i][0] in _PUNCT_ONLY and out[i - 1] == out[i + 1] != out[i]:
             out[i] = out[i - 1]
@@ -254,7 +317,10 @@ _JOURNAL_WORD_RE = re.compile(
 
 
 def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
-    """Turn token labels into draft fields, shaped by the normalisers."""
+    """Turn token labels (fine or field-level) into draft fields, shaped by the
+    normalisers."""
+    journal = "journal" in labels
+    labels = [COARSE.get(label, label) for label in labels]
     runs = _runs(tokens, labels)
 
     def first(label: str) -> str | None:
@@ -315,6 +381,7 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
         draft.edition = edition.strip(" ,.;:()")
     if (
         draft.title is None
+        and not journal
         and draft.container
         and not (draft.volume or draft.issue or draft.pages)
         and not re.search(r"\b[A-Z][a-z]{0,5}\.(?:\s|$)", draft.container)  # "Phys. Rev."

@@ -265,7 +265,23 @@ def _is_given_only(part: str) -> bool:
         return False
     if _INITIALS_RE.match(part):
         return True
-    return all(_GIVEN_WORD_RE.match(w) for w in words) and len(words) <= 2
+    # "John", "Anne Ellen", "Christopher W. V.", "Димитър": at most two full names,
+    # any number of initials.
+    full = [w for w in words if not _INITIAL_WORD_RE.match(w)]
+    return len(full) <= 2 and all(_GIVEN_WORD_RE.match(w) or _given_word(w) for w in words)
+
+
+_INITIAL_WORD_RE = re.compile(r"^[A-Z]\.?(?:-[A-Za-z]\.?)?$")
+
+
+def _given_word(word: str) -> bool:
+    """A capitalised word in any script: "Димитър", "Łukasz"."""
+    return (
+        len(word) > 1
+        and word[0].isupper()
+        and word[1:].replace("-", "").isalpha()
+        and (word[1:].replace("-", "").islower())
+    )
 
 
 def _is_family_only(part: str) -> bool:
@@ -273,10 +289,25 @@ def _is_family_only(part: str) -> bool:
     if not words or len(words) > 4:
         return False
     if len(words) == 1:
-        return bool(_NAME_WORD_RE.match(words[0])) and not _STOPPED_INITIALS_RE.match(words[0])
+        return bool(
+            _NAME_WORD_RE.match(words[0]) or (words[0][0].isupper() and words[0].isalpha())
+        ) and not _STOPPED_INITIALS_RE.match(words[0])
     # "van der Berg", "De Souza", "Garcia Marquez"
     return all(w[0].islower() or _NAME_WORD_RE.match(w) for w in words) and not any(
         _STOPPED_INITIALS_RE.match(w) or _VANCOUVER_INITIALS_RE.match(w) for w in words
+    )
+
+
+def _given_first(part: str, following: str) -> bool:
+    """Chicago and MLA invert only the first author: "Child, Julia, Louisette
+    Bertholle, and Simone Beck". After the first name, "Louisette Bertholle" followed by
+    a full name ("Simone Beck") is a given-first name, not a family before its given."""
+    words = part.split()
+    return (
+        len(words) >= 2
+        and all(w[0].isupper() for w in words)
+        and not _INITIALS_RE.match(following.strip())
+        and len(following.split()) >= 2
     )
 
 
@@ -285,7 +316,11 @@ def _starts_inverted(first: str, second: str) -> bool:
     not one: a two-word family before full given names is too rare to assume."""
     if not (_is_family_only(first) and _is_given_only(second)):
         return False
-    core = [w for w in first.split() if not w[0].islower()]
+    # A capitalised particle still opens a family name: "Di Michele, Andrea".
+    words = first.split()
+    core = [w for w in words if not w[0].islower()]
+    if len(core) == 2 and core[0].lower() in _PARTICLES and len(words) == 2:
+        return True
     return len(core) == 1 or bool(_INITIALS_RE.match(second.strip()))
 
 
@@ -328,7 +363,12 @@ def parse_names(text: str) -> tuple[tuple[Name, ...], bool]:
         # ("..., and John Smith") is parsed on its own.
         i = 0
         while i < len(parts):
-            if i + 1 < len(parts) and _is_family_only(parts[i]) and _is_given_only(parts[i + 1]):
+            if (
+                i + 1 < len(parts)
+                and _is_family_only(parts[i])
+                and _is_given_only(parts[i + 1])
+                and not (i and _given_first(parts[i], parts[i + 1]))
+            ):
                 names.append(_person(parts[i], parts[i + 1].rstrip(",")))
                 i += 2
                 if i < len(parts) and parts[i].rstrip(".").lower() in _SUFFIXES:

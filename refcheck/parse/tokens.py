@@ -16,10 +16,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["FEATURE_VERSION", "Token", "features", "tokenise"]
+__all__ = ["FEATURE_VERSION", "MONTHS", "Token", "features", "set_lexicon", "tokenise"]
 
 #: Bump when features change: a model trained with other features is refused.
-FEATURE_VERSION = "3"
+FEATURE_VERSION = "5"
 
 Token = tuple[str, int, int]  # text, start, end
 
@@ -33,7 +33,7 @@ _SQUEEZE_RE = re.compile(r"(.)\1+")
 _YEAR_RE = re.compile(r"^\(?(1[5-9]\d\d|20[0-4]\d)[a-z]?\W*$")
 _RANGE_RE = re.compile(r"^[A-Za-z]?\d+\s*[-\u2013\u2014]+\s*[A-Za-z]?\d+\W*$")
 
-_MONTHS = {
+MONTHS = {
     "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun",
     "june", "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october",
     "nov", "november", "dec", "december", "spring", "summer", "autumn", "fall", "winter",
@@ -222,6 +222,20 @@ WordFeatures = tuple[str, str, str, tuple[str, ...]]
 # 5,000 development references hold 30,000 distinct tokens); an article uses a few MB.
 _CACHE_LIMIT = 30_000
 
+# Word lists learned from the training data (see ``training.train.build_lexicon``):
+# word -> the field it mostly belongs to. They ship with the model, because a model
+# is only valid with the lists it was trained with.
+_lexicon: dict[str, str] = {}
+
+
+def set_lexicon(lexicon: dict[str, str]) -> None:
+    """Use these learned word lists (a model's own) from now on. Called on every
+    labelling, so a change is detected by identity: pass the same object each time."""
+    global _lexicon
+    if lexicon is not _lexicon:
+        _lexicon = lexicon
+        _word_info.cache_clear()
+
 
 def _word_features(tok: str) -> WordFeatures:
     """(core word, shape, trailing punctuation, flags) of one token."""
@@ -247,11 +261,14 @@ def _word_features(tok: str) -> WordFeatures:
             flags.append("year")
         if len(core) == 1 and first.isupper():
             flags.append("initial")
-        if low in _MONTHS:
+        if low in MONTHS:
             flags.append("month")
         lex = _LEXICON.get(low)
         if lex:
             flags.append("lex=" + lex)
+        learned = _lexicon.get(low)
+        if learned:
+            flags.append("d=" + learned)
         if ("-" in tok or "\u2013" in tok) and _RANGE_RE.match(tok):
             flags.append("range")
     else:
@@ -283,8 +300,12 @@ def _word_info(tok: str) -> _Word:
     """A token's feature strings (cached: the same words recur across references)."""
     low, shape, trail, flags = _word_features(tok)
     own = ["b", "w=" + low, "s=" + shape, "t=" + trail, *flags]
-    if len(low) > 3:
-        own += ["suf=" + low[-3:], "pre=" + low[:3]]
+    # Affixes of 1-4 characters (AnyStyle's kind): "-ology", "Proc", "-ing" words
+    # generalise to words the training data never had.
+    for k in range(1, min(len(low), 4) + 1):
+        own += [f"p{k}=" + low[:k], f"s{k}=" + low[-k:]]
+    if tok[0] in "([":
+        own.append("lead=" + tok[0])
     word = _Word(
         low=low,
         trail=trail,
@@ -312,6 +333,10 @@ def features(tokens: list[Token]) -> list[list[str]]:
     commas = 0
     depth = 0
     quote = False
+    # Markers that change what follows: after "In"/"In:" comes a container (and its
+    # editors), after "eds"/"(Hrsg.)" the container's title.
+    after_in = False
+    after_ed = False
     for i in range(n):
         tok = tokens[i][0]
         word = words[i]
@@ -324,6 +349,10 @@ def features(tokens: list[Token]) -> list[list[str]]:
             "yra=" + str(min(total_years - years, 2)),
             "cm=" + str(min(commas, 4)),
         ]
+        if after_in:
+            feats.append("ain")
+        if after_ed:
+            feats.append("aed")
         if depth:
             feats.append("inparen")
         if quote:
@@ -342,6 +371,10 @@ def features(tokens: list[Token]) -> list[list[str]]:
                 feats += words[i + 2].next2
         out.append(feats)
         # Update the running context after the token.
+        if word.low == "in" and (tok[0] == "I" or tok[-1] == ":"):
+            after_in = True
+        elif "lex=editor" in flags:
+            after_ed = True
         if "year" in flags:
             years += 1
         if tok == "(" or tok == "[":
