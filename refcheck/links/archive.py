@@ -7,7 +7,11 @@ the page, so the suggested replacement shows what they saw.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
+from typing import Any
 
 import requests
 
@@ -24,7 +28,13 @@ MISSING_TTL = 1 * DAY
 
 
 class WaybackClient:
-    """Looks up the closest snapshot of a URL; ``None`` when there is none or on failure."""
+    """Looks up the closest snapshot of a URL; ``None`` when there is none or on failure.
+
+    ``slot(url)`` (a context manager held while the request is sent) and
+    ``observe(url, status, headers)`` let the link checker pace these look-ups with
+    its per-host limiter: with ``--drift`` every dated live link asks the archive, so
+    the archive must see the same polite pace as any other host.
+    """
 
     def __init__(
         self,
@@ -33,8 +43,12 @@ class WaybackClient:
         *,
         url: str = "https://archive.org/wayback/available",
         timeout: float = 15.0,
+        slot: Callable[[str], AbstractContextManager[Any]] | None = None,
+        observe: Callable[[str, int, Mapping[str, str]], Any] | None = None,
     ) -> None:
         self._session = session
+        self._slot = slot
+        self._observe = observe
         self._cache = cache
         self._url = url
         self._timeout = timeout
@@ -52,7 +66,10 @@ class WaybackClient:
         if stamp:
             params["timestamp"] = stamp
         try:
-            response = self._session.get(self._url, params=params, timeout=self._timeout)
+            with self._slot(self._url) if self._slot else contextlib.nullcontext():
+                response = self._session.get(self._url, params=params, timeout=self._timeout)
+            if self._observe is not None:
+                self._observe(self._url, response.status_code, response.headers)
             if response.status_code != 200:
                 # 429 and 5xx are transient: no answer, nothing cached.
                 self.failures += 1

@@ -400,7 +400,13 @@ class HttpLinkChecker(LinkChecker):
         self._service_session = _guarded_session(service_guard, pool_maxsize=max_concurrency)
         self._service_session.headers["User-Agent"] = self._user_agent
         self._wayback = (
-            WaybackClient(self._service_session, cache, url=wayback_url, timeout=timeout)
+            WaybackClient(
+                self._service_session, cache, url=wayback_url, timeout=timeout,
+                slot=lambda url: self._send_slot(_host_key(url)),
+                observe=lambda url, status, headers: self._limiter.observe(
+                    _host_key(url), status, headers
+                ),
+            )
             if wayback_url
             else None
         )

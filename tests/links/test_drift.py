@@ -7,6 +7,7 @@ served by the stand-in itself, in the Wayback URL form
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -376,3 +377,20 @@ def test_drift_finding_threshold() -> None:
 def test_bad_drift_settings_are_rejected() -> None:
     with pytest.raises(ValueError, match="drift_max_bytes"):
         HttpLinkChecker(cache=MemoryCache(), drift=True, drift_max_bytes=0)
+
+
+def test_archive_and_pages_see_the_polite_pace(
+    web: WebStandin, archive: Archive, make_checker: Build
+) -> None:
+    urls = [web.url(f"/health/page-{i}") for i in range(4)]
+    for i, url in enumerate(urls):
+        web.add_page(f"/health/page-{i}", new_template(ARTICLE))
+        archive.add(url, old_template(ARTICLE))
+    checker = make_checker(drift=True, per_host_interval=0.1, max_concurrency=8)
+    results = checker.check_many([LinkRequest(u, ACCESSED) for u in urls])
+    assert all(r.content_similarity is not None for r in results.values())
+    starts = sorted(s.at for s in web.seen)
+    assert len(starts) >= 4 * 4  # verdict, availability, snapshot, live page each
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    # Availability look-ups and snapshot reads are paced like every other request.
+    assert min(gaps) >= 0.07 and sum(gaps) / len(gaps) >= 0.09
