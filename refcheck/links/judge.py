@@ -32,7 +32,7 @@ def drift_finding(
     """``content-drift`` when a live link's page no longer says what was archived.
 
     ``threshold`` (default :data:`refcheck.links.drift.DRIFT_THRESHOLD`, 0.5) is the
-    share of the archived text's five-word runs that must still be on the live page.
+    share of the archived text's three-word runs that must still be on the live page.
     """
     score = result.content_similarity
     if (
