@@ -394,3 +394,17 @@ def test_archive_and_pages_see_the_polite_pace(
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     # Availability look-ups and snapshot reads are paced like every other request.
     assert min(gaps) >= 0.07 and sum(gaps) / len(gaps) >= 0.09
+
+
+def test_snapshot_redirect_to_the_actual_capture_is_followed(
+    web: WebStandin, archive: Archive, make_checker: Build
+) -> None:
+    # Wayback answers a requested timestamp with a redirect to the nearest capture.
+    url = web.url("/health/leg-cramps")
+    web.add_page("/health/leg-cramps", new_template(REWRITTEN))
+    archive.add(url, "not this one", status=404)
+    web.add_redirect(f"/web/20210304000000id_/{url}", f"/web/20210301123456id_/{url}", 302)
+    web.add_page(f"/web/20210301123456id_/{url}", old_template(ARTICLE))
+    result = check(make_checker(drift=True), url)
+    assert result.content_similarity is not None and result.content_similarity < 0.1
+    assert web.count(f"/web/20210301123456id_/{url}") == 1
