@@ -4,6 +4,8 @@
     python benchmarks/parse_benchmark.py --cv          # 5-fold cross-validation
     python benchmarks/parse_benchmark.py --shipped     # the shipped model, all data
                                                        # (training data: optimistic)
+    python benchmarks/parse_benchmark.py --cv --crf-only   # without the rule templates:
+                                                       # what the CRF alone reads
 
 For each held-out fold a model is trained on the other folds (``training.train``),
 then every held-out reference is parsed with ``refcheck.parse.parse_reference`` and
@@ -162,7 +164,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cv", action="store_true", help="all folds in turn")
     parser.add_argument("--shipped", action="store_true", help="shipped model, all data")
     parser.add_argument("--errors", type=Path, help="write the wrong references here")
+    parser.add_argument(
+        "--crf-only", action="store_true", help="skip the AMA/APA templates: CRF for everything"
+    )
     args = parser.parse_args(argv)
+    if args.crf_only:
+        import refcheck.parse as parse_module
+
+        # The templates are looked up in the module at call time: make them decline.
+        parse_module.parse_apa = lambda prep: None
+        parse_module.parse_ama = lambda prep: None
     records = load_records()
     scores: dict[str, Score] = {}
     errors: list[str] | None = [] if args.errors else None

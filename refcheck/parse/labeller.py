@@ -230,10 +230,16 @@ _TITLE_TAIL_RE = re.compile(
 )
 
 
+_ARTICLE_TAIL_RE = re.compile(r"(?<=\w{3})[.?!]\s+(?:The|A|An|Le|La|Les|Der|Die|Das|El)\s*$")
+
+
 def _trim_title(text: str) -> tuple[str, str | None]:
     """Cut a title where the labeller ran on into what follows it: "Invisible Cities.
     Translated by ...", "The Jacaranda atlas, 3rd edn", "... Agreement. Master's
     Thesis". Returns the title and the edition, when that was what followed."""
+    # "Knowledge in Flux. The" (MIT Press): a lone article after the title's full
+    # stop opens the next field, it does not end the title.
+    text = _ARTICLE_TAIL_RE.sub("", text)
     m = _TITLE_TAIL_RE.search(text)
     if not m or m.start() < 3:
         return text, None

@@ -9,8 +9,9 @@ import pytest
 
 from refcheck.model import Name, PartialDate, ReferenceType
 from refcheck.parse import parse_reference
-from refcheck.parse.labeller import MODEL_DIR, decode, load_tagger, use_model
-from refcheck.parse.tokens import features, tokenise
+from refcheck.parse.labeller import COARSE, MODEL_DIR, decode, load_lexicon, load_tagger, use_model
+from refcheck.parse.tokens import features, set_lexicon, tokenise
+from training.train import build_lexicon
 
 
 def test_decode_shapes_fields_from_labels() -> None:
@@ -235,3 +236,72 @@ def test_a_lone_container_without_journal_marks_is_a_book_title() -> None:
     tokens = tokenise(text)
     labels = ["author", "author", "date", "container", "O"]
     assert decode(text, tokens, labels).container == "ApJ"
+
+
+def _decode(text: str, labels: list[str]):  # type: ignore[no-untyped-def]
+    tokens = tokenise(text)
+    assert len(tokens) == len(labels), [t[0] for t in tokens]
+    return decode(text, tokens, labels)
+
+
+def test_full_dates_stay_dates_whatever_the_labels() -> None:
+    # The day came out as a volume and the month as part of the container: a
+    # "Month DD, YYYY" or "DD Month YYYY" run is a date.
+    draft = _decode(
+        "Figshare. February 11, 2021.",
+        ["container", "container", "volume", "pages"],
+    )
+    assert draft.container == "Figshare"
+    assert draft.volume is None and draft.pages is None
+    assert draft.year == "2021"
+    draft = _decode("Observer, 3 December 2006.", ["container", "volume", "date", "date"])
+    assert draft.volume is None and draft.year == "2006"
+    # Inside a title a date is part of the title.
+    draft = _decode(
+        "Remembering 11 September 2001. Lancet",
+        ["title", "title", "title", "title", "container"],
+    )
+    assert draft.title == "Remembering 11 September 2001"
+
+
+def test_fine_labels_fold_into_fields() -> None:
+    assert COARSE["journal"] == "container"
+    draft = _decode(
+        "Smith J. Cramps. Brain Things 12.",
+        ["author", "author", "title", "journal", "journal", "volume"],
+    )
+    assert draft.container == "Brain Things" and draft.volume == "12"
+    # A lone container the model called a journal stays a journal (no volume needed);
+    # one it called a book container with nothing journal-like is the book's title.
+    draft = _decode("Smith J. Brain Things.", ["author", "author", "journal", "journal"])
+    assert (draft.title, draft.container) == (None, "Brain Things")
+    draft = _decode("Smith J. Brain Things.", ["author", "author", "container", "container"])
+    assert (draft.title, draft.container) == ("Brain Things", None)
+
+
+def test_title_does_not_end_in_a_lone_article() -> None:
+    draft = _decode(
+        "Gardenfors, P. Knowledge in Flux. The MIT Press.",
+        ["author", "author", "title", "title", "title", "title", "publisher", "publisher"],
+    )
+    assert draft.title == "Knowledge in Flux"
+
+
+def test_lexicon_is_learned_from_labels_and_shipped_with_the_model() -> None:
+    tok = tokenise("Lancet Lancet Lancet Smith")
+    data = [(tok, ["journal", "journal", "title", "author"])]
+    lexicon = build_lexicon(data)
+    assert lexicon["lancet"] == "journal"  # 2 of 3: above the share threshold
+    assert "smith" not in lexicon  # seen once
+    shipped = load_lexicon(MODEL_DIR)
+    assert shipped and set(shipped.values()) <= {
+        "author",
+        "journal",
+        "container",
+        "publisher",
+        "location",
+        "title",
+    }
+    set_lexicon(shipped)
+    word, field = next(iter(shipped.items()))
+    assert "d=" + field in features(tokenise(word))[0]

@@ -82,6 +82,18 @@ def test_format_given(given: str, expected: str) -> None:
         ("Prakasa Rao, B. L. S. P.", ["Prakasa Rao"]),
         ("von Depka M, Nowak-Gottl U", ["Depka", "Nowak-Gottl"]),
         ("Kim, Soo-ah", ["Kim"]),
+        # Chicago/MLA invert only the first author.
+        ("Child, Julia, Louisette Bertholle, and Simone Beck.", ["Child", "Bertholle", "Beck"]),
+        (
+            "Geller, Anne Ellen, Michele Eodice, Frankie Condon, and Elizabeth H. Boquet.",
+            ["Geller", "Eodice", "Condon", "Boquet"],
+        ),
+        # One inverted name, not two people.
+        ("Di Michele, Andrea.", ["Di Michele"]),
+        ("Hogue, Christopher W. V.", ["Hogue"]),
+        ("Маринов, Димитър.", ["Маринов"]),
+        # Inverted lists with two-word families and initials still pair up.
+        ("Garcia Marquez, G., Smith, J.", ["Garcia Marquez", "Smith"]),
     ],
 )
 def test_harder_names(text: str, families: list[str]) -> None:
