@@ -184,6 +184,12 @@ def main(ctx: click.Context, config_path: Path | None) -> None:
     help="Wayback Machine availability API, for archived copies of dead links.",
 )
 @click.option("--no-archive", is_flag=True, help="Do not look up archived copies.")
+@click.option(
+    "--drift",
+    is_flag=True,
+    help="For live links with an access date, compare the page with its archived "
+    "copy nearest that date and report content-drift when it has materially changed.",
+)
 @click.option("--no-links", is_flag=True, help="Do not check URLs.")
 @click.option("--no-crossref", is_flag=True, help="Do not resolve references against Crossref.")
 @click.option(
@@ -268,6 +274,7 @@ def check(
     doi_resolver_url: str,
     wayback_url: str,
     no_archive: bool,
+    drift: bool,
     no_links: bool,
     no_crossref: bool,
     as_of: dt.date | None,

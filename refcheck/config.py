@@ -44,6 +44,7 @@ FILE_KEYS = {
     "cache-dir": "cache_dir",
     "allow-private": "allow_private",
     "no-archive": "no_archive",
+    "drift": "drift",
     "no-links": "no_links",
     "no-crossref": "no_crossref",
     "format": "fmt",

@@ -60,6 +60,7 @@ class CheckOptions:
     as_of: dt.date | None = None  # None: today
     stale_after: Duration = field(default_factory=lambda: Duration.parse(DEFAULT_STALE_AFTER))
     allow_private: bool = False
+    drift: bool = False  # compare live pages with the snapshot nearest the access date
     cache_dir: Path | None = None  # None: the user's cache directory
     use_cache: bool = True
     refresh: bool = False
@@ -139,6 +140,7 @@ class Checker:
                 user_agent=USER_AGENT,
                 wayback_url=opts.wayback_url,
                 doi_resolver_url=opts.doi_resolver_url,
+                drift=opts.drift and opts.wayback_url is not None,
                 per_host={
                     host: (
                         limit.concurrency or opts.per_host_concurrency,

@@ -477,3 +477,49 @@ def test_directories_are_walked_with_include_and_exclude(tmp_path: Path) -> None
     assert sources("--include", "*.md") == ["b.md"]
     code, _, err = run(*base, "--include", "*.docx")
     assert code == 2 and "no documents to check" in err
+
+
+def test_drift_through_the_cli(web: WebStandin, tmp_path: Path) -> None:
+    """--drift: the seed's UpToDate page now says something else than when cited."""
+    from tests.links.test_drift import ARTICLE, REWRITTEN, Archive, new_template, old_template
+
+    archive = Archive(web)
+    page_url = web.url("/home/index.html")
+    web.add_page("/drifted/index.html", new_template(REWRITTEN))
+    web.add_page("/same/index.html", new_template(ARTICLE))
+    archive.add(web.url("/drifted/index.html"), old_template(ARTICLE))
+    archive.add(web.url("/same/index.html"), old_template(ARTICLE))
+    text = SEED.read_text(encoding="utf-8")
+    text = text.replace(
+        "http://www.uptodate.com/home/index.html", web.url("/drifted/index.html"), 1
+    )
+    text = text.replace("http://www.uptodate.com/home/index.html", web.url("/same/index.html"), 1)
+    seed = tmp_path / "seed.txt"
+    seed.write_text(text, encoding="utf-8")
+    assert page_url not in text
+    base = [
+        "check",
+        str(seed),
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+        "--no-crossref",
+        "--allow-private",
+        "--no-cache",
+        "--timeout",
+        "5",
+        "--wayback-url",
+        web.url("/wayback/available"),
+    ]
+    _, out, err = run(*base, "--drift")
+    refs = json.loads(out)["articles"][0]["references"]
+    assert "content-drift" in codes(refs[0]), err
+    assert refs[0]["links"][0]["status"] == "ok"  # drift never changes the verdict
+    assert refs[0]["links"][0]["content_similarity"] < 0.5
+    assert "content-drift" not in codes(refs[1])
+    assert refs[1]["links"][0]["content_similarity"] >= 0.9
+    # Without --drift nothing is measured.
+    _, out, _ = run(*base)
+    refs = json.loads(out)["articles"][0]["references"]
+    assert "content_similarity" not in refs[0]["links"][0]
