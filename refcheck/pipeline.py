@@ -44,6 +44,13 @@ from refcheck.resolve.interface import Resolver, ResolveRequest
 
 USER_AGENT = f"refcheck/{__version__} (+https://pypi.org/project/refcheck/)"
 
+# The Internet Archive throttles clients hard and serves everyone for free: one request
+# at a time, a second apart (settings can override it per host).
+ARCHIVE_HOST_LIMITS: dict[str, tuple[int, float]] = {
+    "archive.org": (1, 1.0),
+    "web.archive.org": (1, 1.0),
+}
+
 
 @dataclass(frozen=True)
 class CheckOptions:
@@ -142,11 +149,14 @@ class Checker:
                 doi_resolver_url=opts.doi_resolver_url,
                 drift=opts.drift and opts.wayback_url is not None,
                 per_host={
-                    host: (
-                        limit.concurrency or opts.per_host_concurrency,
-                        limit.interval or 0.0,
-                    )
-                    for host, limit in opts.host_limits.items()
+                    **ARCHIVE_HOST_LIMITS,
+                    **{
+                        host: (
+                            limit.concurrency or opts.per_host_concurrency,
+                            limit.interval or 0.0,
+                        )
+                        for host, limit in opts.host_limits.items()
+                    },
                 },
             )
         return self._link_checker
