@@ -49,6 +49,19 @@ class NullCache:
         return None
 
 
+class RefreshingCache:
+    """``--refresh``: reads nothing from ``inner`` but stores every new answer in it."""
+
+    def __init__(self, inner: Cache) -> None:
+        self.inner = inner
+
+    def get(self, namespace: str, key: str) -> Any | None:
+        return None
+
+    def put(self, namespace: str, key: str, value: Any, ttl: float | None = None) -> None:
+        self.inner.put(namespace, key, value, ttl)
+
+
 class MemoryCache:
     """A per-process cache: checks shared within one run, nothing written to disk."""
 

@@ -16,7 +16,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from refcheck import __version__
-from refcheck.cache import Cache, MemoryCache, NullCache, SQLiteCache, default_cache_dir
+from refcheck.cache import (
+    Cache,
+    MemoryCache,
+    RefreshingCache,
+    SQLiteCache,
+    default_cache_dir,
+)
 from refcheck.config import HostLimit
 from refcheck.extract import extract_references, load_document
 from refcheck.extract.interface import Document, InputFormat
@@ -139,7 +145,7 @@ class Checker:
 
             opts = self.options
             self._link_checker = HttpLinkChecker(
-                cache=NullCache() if opts.refresh else self.cache,
+                cache=RefreshingCache(self.cache) if opts.refresh else self.cache,
                 allow_private=opts.allow_private,
                 timeout=opts.timeout,
                 max_concurrency=opts.link_concurrency,

@@ -121,3 +121,14 @@ def test_many_caches_opened_at_once(tmp_path: Path) -> None:
     assert errors == []
     assert not list(tmp_path.glob("*.corrupt-*"))
     assert all(SQLiteCache(tmp_path).get("ns", str(i)) == i for i in range(8))
+
+
+def test_refreshing_cache_writes_but_never_reads() -> None:
+    from refcheck.cache import RefreshingCache
+
+    inner = MemoryCache()
+    inner.put("ns", "old", 1)
+    refreshing = RefreshingCache(inner)
+    assert refreshing.get("ns", "old") is None
+    refreshing.put("ns", "new", 2)
+    assert inner.get("ns", "new") == 2

@@ -523,3 +523,16 @@ def test_drift_through_the_cli(web: WebStandin, tmp_path: Path) -> None:
     _, out, _ = run(*base)
     refs = json.loads(out)["articles"][0]["references"]
     assert "content_similarity" not in refs[0]["links"][0]
+
+
+def test_refresh_asks_again_and_refills_the_cache(
+    crossref: CrossrefStandin, web: WebStandin, tmp_path: Path
+) -> None:
+    seed = seed_on(web, tmp_path)
+    check_json(seed, crossref, tmp_path)
+    counts = (len(crossref.requests), len(web.seen))
+    check_json(seed, crossref, tmp_path, "--refresh")
+    refreshed = (len(crossref.requests), len(web.seen))
+    assert refreshed[0] > counts[0] and refreshed[1] > counts[1]
+    check_json(seed, crossref, tmp_path)  # answered from what --refresh stored
+    assert (len(crossref.requests), len(web.seen)) == refreshed
