@@ -230,8 +230,8 @@ def _parse_one(part: str) -> Name | None:
     tail = words[-1]
     if re.fullmatch(r"[A-Z]{1,4}\.+", tail) and not re.fullmatch(r"[A-Z]\.", tail):
         tail = tail.rstrip(".")  # "Hensley JG." / "Szerlip HM.." at the end of a list
-    if re.fullmatch(r"[A-Z]-[A-Z]", tail):  # "Wang L-F"
-        return _person(" ".join(words[:-1]), tail.replace("-", ".-") + ".", suffix)
+    if re.fullmatch(r"[A-Z]-[A-Za-z]\.?", tail):  # "Wang L-F", "Kim S-a."
+        return _person(" ".join(words[:-1]), tail.rstrip(".").replace("-", ".-") + ".", suffix)
     if _VANCOUVER_INITIALS_RE.match(tail) or re.fullmatch(r"(?:[A-Z]\.-?)+", tail):
         fam_words = words[:-1]
         # "Smith J. A." -> initials spread over two words

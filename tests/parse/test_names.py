@@ -94,6 +94,7 @@ def test_format_given(given: str, expected: str) -> None:
         ("Маринов, Димитър.", ["Маринов"]),
         # Inverted lists with two-word families and initials still pair up.
         ("Garcia Marquez, G., Smith, J.", ["Garcia Marquez", "Smith"]),
+        ("Kim S-a.", ["Kim"]),
     ],
 )
 def test_harder_names(text: str, families: list[str]) -> None:
