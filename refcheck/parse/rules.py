@@ -201,6 +201,39 @@ def looks_like_vancouver_authors(sentence: str) -> bool:
 # -------------------------------------------------------------------- templates
 
 
+def _fill_author_title_publication(draft: Draft, sentences: list[str]) -> bool:
+    """Take the author (an organisation when no person is named), the title and the
+    "Place: Publisher; date" sentence from ``sentences`` into ``draft``.
+
+    False when the author cannot be told with certainty: the labeller decides then.
+    """
+    if draft.authors is None:
+        if len(sentences) >= 2 and looks_like_organisation(sentences[0]):
+            # "World Health Organization. Title [Internet]. Geneva: WHO; 2020."
+            draft.authors = sentences.pop(0).rstrip(".")
+        elif len(sentences) == 2 and looks_like_organisation(sentences[1]):
+            # The seed's "Title. American Congress of Obstetricians and Gynecologists."
+            # No personal author: the organisation that publishes the page is its author
+            # (CSL renders an author-less page by title, which hides who stands behind it).
+            draft.authors = sentences.pop().rstrip(".")
+        else:
+            return False  # not sure who the author is: the labeller decides
+    if not sentences:
+        return False
+    draft.title = clean_title(sentences[0])
+    for s in sentences[1:]:
+        pm = _PUBLICATION_RE.match(s)
+        if pm:
+            place = pm.group("place")
+            draft.place = place if place and not place.startswith("[") else None
+            draft.publisher = pm.group("pub").strip()
+            if pm.group("date"):
+                draft.date_text = pm.group("date")
+            sentences.remove(s)
+            break
+    return True
+
+
 def parse_ama(prep: Prepared) -> Draft | None:
     """AMA / Vancouver / NLM: ``Authors. Title. Journal. 2009;54(3):211-8.``, web pages
     (``Authors. Title. Site. URL. Accessed ...``) and personal communications."""
@@ -262,30 +295,8 @@ def parse_ama(prep: Prepared) -> Draft | None:
         ):
             dated.append(s)
             sentences.remove(s)
-    if draft.authors is None:
-        if len(sentences) >= 2 and looks_like_organisation(sentences[0]):
-            # "World Health Organization. Title [Internet]. Geneva: WHO; 2020."
-            draft.authors = sentences.pop(0).rstrip(".")
-        elif len(sentences) == 2 and looks_like_organisation(sentences[1]):
-            # The seed's "Title. American Congress of Obstetricians and Gynecologists."
-            # No personal author: the organisation that publishes the page is its author
-            # (CSL renders an author-less page by title, which hides who stands behind it).
-            draft.authors = sentences.pop().rstrip(".")
-        else:
-            return None  # not sure who the author is: the labeller decides
-    if not sentences:
+    if not _fill_author_title_publication(draft, sentences):
         return None
-    draft.title = clean_title(sentences[0])
-    for s in sentences[1:]:
-        pm = _PUBLICATION_RE.match(s)
-        if pm:
-            place = pm.group("place")
-            draft.place = place if place and not place.startswith("[") else None
-            draft.publisher = pm.group("pub").strip()
-            if pm.group("date"):
-                draft.date_text = pm.group("date")
-            sentences.remove(s)
-            break
     if len(sentences) > 1:
         draft.container = clean_container(" ".join(sentences[1:]))
     for s in dated:
@@ -357,30 +368,8 @@ def parse_apa(prep: Prepared) -> Draft | None:
     year = re.match(r"\d{4}", m.group("date"))
     draft.year = year.group(0) if year else None
     sentences = split_sentences(m.group("rest"))
-    if draft.authors is None:
-        if len(sentences) >= 2 and looks_like_organisation(sentences[0]):
-            # "World Health Organization. Title [Internet]. Geneva: WHO; 2020."
-            draft.authors = sentences.pop(0).rstrip(".")
-        elif len(sentences) == 2 and looks_like_organisation(sentences[1]):
-            # The seed's "Title. American Congress of Obstetricians and Gynecologists."
-            # No personal author: the organisation that publishes the page is its author
-            # (CSL renders an author-less page by title, which hides who stands behind it).
-            draft.authors = sentences.pop().rstrip(".")
-        else:
-            return None  # not sure who the author is: the labeller decides
-    if not sentences:
+    if not _fill_author_title_publication(draft, sentences):
         return None
-    draft.title = clean_title(sentences[0])
-    for s in sentences[1:]:
-        pm = _PUBLICATION_RE.match(s)
-        if pm:
-            place = pm.group("place")
-            draft.place = place if place and not place.startswith("[") else None
-            draft.publisher = pm.group("pub").strip()
-            if pm.group("date"):
-                draft.date_text = pm.group("date")
-            sentences.remove(s)
-            break
     if len(sentences) > 1:
         tail = " ".join(sentences[1:]).strip()
         jm = _APA_JOURNAL_RE.match(tail)
