@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from refcheck.cli import main
 from refcheck.config import find_config, load_settings
@@ -14,6 +14,23 @@ from refcheck.errors import UsageError
 from refcheck.model import Severity
 
 SEED = Path(__file__).resolve().parents[1] / "fixtures" / "mayo-leg-cramps-pregnancy.txt"
+
+
+def check_seed(cfg: Path, *extra: str) -> Result:
+    """``refcheck --config CFG check`` on the seed, offline, as of 2026-11-26."""
+    args = [
+        "--config",
+        str(cfg),
+        "check",
+        str(SEED),
+        "--no-crossref",
+        "--no-links",
+        "--no-cache",
+        "--as-of",
+        "2026-11-26",
+        *extra,
+    ]
+    return CliRunner().invoke(main, args)
 
 
 def write(path: Path, text: str) -> Path:
@@ -90,85 +107,25 @@ def test_file_settings_apply_to_check(tmp_path: Path) -> None:
         tmp_path / "refcheck.toml",
         'fail-on = "warning"\nstale-after = "20y"\n[severity]\nmissing-access-date = "off"\n',
     )
-    result = CliRunner().invoke(
-        main,
-        [
-            "--config",
-            str(cfg),
-            "check",
-            str(SEED),
-            "--no-crossref",
-            "--no-links",
-            "--no-cache",
-            "--as-of",
-            "2026-11-26",
-            "--format",
-            "json",
-        ],
-    )
+    result = check_seed(cfg, "--format", "json")
     refs = json.loads(result.stdout)["articles"][0]["references"]
     # 20 years: nothing is stale; and fail-on warning from the file applies.
     assert not any(f["code"] == "stale-access-date" for r in refs for f in r["findings"])
     # The command line still wins over the file.
-    result = CliRunner().invoke(
-        main,
-        [
-            "--config",
-            str(cfg),
-            "check",
-            str(SEED),
-            "--no-crossref",
-            "--no-links",
-            "--no-cache",
-            "--as-of",
-            "2026-11-26",
-            "--stale-after",
-            "3y",
-            "--fail-on",
-            "error",
-        ],
-    )
+    result = check_seed(cfg, "--stale-after", "3y", "--fail-on", "error")
     assert result.exit_code == 0
     assert "stale-access-date" in result.stdout
 
 
 def test_severity_override_changes_exit_status(tmp_path: Path) -> None:
     cfg = write(tmp_path / "refcheck.toml", '[severity]\nstale-access-date = "error"\n')
-    result = CliRunner().invoke(
-        main,
-        [
-            "--config",
-            str(cfg),
-            "check",
-            str(SEED),
-            "--no-crossref",
-            "--no-links",
-            "--no-cache",
-            "--as-of",
-            "2026-11-26",
-        ],
-    )
+    result = check_seed(cfg)
     assert result.exit_code == 1
 
 
 def test_excluded_references_are_not_checked(tmp_path: Path) -> None:
     cfg = write(tmp_path / "refcheck.toml", 'exclude-references = ["^Bermas"]\n')
-    result = CliRunner().invoke(
-        main,
-        [
-            "--config",
-            str(cfg),
-            "check",
-            str(SEED),
-            "--no-crossref",
-            "--no-links",
-            "--no-cache",
-            "--as-of",
-            "2026-11-26",
-            "--format",
-            "json",
-        ],
-    )
+    result = check_seed(cfg, "--format", "json")
     refs = json.loads(result.stdout)["articles"][0]["references"]
     assert len(refs) == 10  # nothing is lost from the report
     assert refs[0]["findings"] == []
