@@ -298,11 +298,6 @@ class Checker:
                 "no link was called broken",
             )
 
-    def check_paths(self, paths: Iterable[str]) -> Iterator[ArticleReport]:
-        """Load and check each path (``-`` is stdin) as its own article."""
-        for path in paths:
-            yield self.check_document(self.load(path))
-
     def load(self, source: str) -> Document:
         """Read a path, ``-`` (stdin) or an http(s) URL into a Document."""
         if is_url(source):
