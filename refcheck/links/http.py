@@ -81,6 +81,9 @@ DOI_HOSTS = frozenset({"doi.org", "dx.doi.org", "www.doi.org", "hdl.handle.net"}
 # Ordinary sites answer these to HEAD while the page exists (servers lie on HEAD).
 HEAD_UNRELIABLE = frozenset({400, 403, 404, 405, 406, 429, 500, 501, 502, 503, 999})
 BLOCKING = frozenset({401, 403, 429, 999})
+# HEAD answers on one host that had to be asked again with GET before that host is
+# asked with GET directly (see HttpLinkChecker._head_useless).
+HEAD_WASTE_LIMIT = 3
 _SNIFF = frozenset({401, 403, 429, 503, 999})
 _ARCHIVE_FOR = frozenset({LinkStatus.BROKEN, LinkStatus.SOFT_404, LinkStatus.BLOCKED})
 TTL = {
@@ -386,6 +389,9 @@ class HttpLinkChecker(LinkChecker):
         self._attempts = 0
         self._dns_works: bool | None = None
         self._probes: dict[str, _Probe] = {}
+        # Per host: HEAD answers that settled nothing and had to be asked again with
+        # GET (404/405/403..., or a 200 on a site that answers every path).
+        self._head_wasted: dict[str, int] = {}
         self._probe_locks: dict[str, threading.Lock] = {}
         self._stats_requests = 0
         self._stats_bytes = 0
@@ -676,6 +682,24 @@ class HttpLinkChecker(LinkChecker):
                 self._stats_bytes += job.bytes_read
         return result
 
+    def _head_useless(self, host: str) -> bool:
+        """Whether HEAD has stopped paying for itself on ``host``.
+
+        HEAD saves bytes only when its answer settles the verdict. On a host where
+        HEAD answers keep needing a GET (it refuses HEAD, its 404s must be confirmed,
+        it answers 200 to every path so pages must be compared), HEAD-then-GET sends
+        two requests where one GET does: against the host's rate limit that doubles
+        the time. Such a host is asked with GET from then on; every verdict rule is
+        unchanged, since a GET is what each of those HEAD answers led to anyway.
+        """
+        with self._lock:
+            return self._head_wasted.get(host, 0) >= HEAD_WASTE_LIMIT
+
+    def _wasted_head(self, url: str, count: int = 1) -> None:
+        host = _host_key(url)
+        with self._lock:
+            self._head_wasted[host] = self._head_wasted.get(host, 0) + count
+
     def _is_doi(self, url: str) -> bool:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
@@ -728,7 +752,8 @@ class HttpLinkChecker(LinkChecker):
         deep = not _is_root(urlsplit(url).path)
         try:
             # Root pages are fetched with GET: HEAD cannot see a parked domain.
-            answer, redirects = self._follow(job, url, want_body=not (deep and self._head_first))
+            head = deep and self._head_first and not self._head_useless(_host_key(url))
+            answer, redirects = self._follow(job, url, want_body=not head)
         except _Failure as failure:
             return LinkResult(url, failure.status, detail=failure.detail,
                               redirects=failure.redirects)
@@ -829,6 +854,7 @@ class HttpLinkChecker(LinkChecker):
         body, complete = answer.body, answer.complete
         if not body:
             # HEAD said 200; the page itself is needed to compare.
+            self._wasted_head(answer.url)
             try:
                 page = self._fetch(job, answer.url, "GET")
             except _Failure:
@@ -882,9 +908,14 @@ class HttpLinkChecker(LinkChecker):
         path = f"{directory}{token}{suffix}"
         probe_url = urlunsplit((parts.scheme, parts.netloc, path, "", ""))
         try:
-            answer, _ = self._follow(job, probe_url, want_body=False, browser_retry=False)
+            # GET: a 404 to HEAD would need a GET anyway, and a 200 needs the body.
+            answer, _ = self._follow(job, probe_url, want_body=True, browser_retry=False)
         except _Failure:
             return _Probe(None, None, b"")
+        if 200 <= answer.status < 300:
+            # A site that answers every path: each page must be compared, so HEAD
+            # can never settle a verdict there.
+            self._wasted_head(answer.url, HEAD_WASTE_LIMIT)
         body, complete = answer.body, answer.complete
         if 200 <= answer.status < 300 and not body:
             try:
@@ -975,10 +1006,13 @@ class HttpLinkChecker(LinkChecker):
             status = answer.status
             if method == "HEAD" and status in HEAD_UNRELIABLE:
                 method = "GET"  # HEAD is a hint: ask properly before concluding
+                self._wasted_head(url)
                 if status in (429, 408) or status >= 500:
                     # The GET is also the retry of a transient failure.
                     retries_left = max(0, retries_left - 1)
-                    if status != 429 and answer.pause is not None:
+                    if answer.pause is not None:
+                        # This URL waits out Retry-After; the limiter decides whether
+                        # the whole host waits too (a 429 about our pace).
                         time.sleep(min(answer.pause, MAX_RETRY_AFTER))
                 if status in BLOCKING and status != 429 and browser_retry:
                     browser = True  # refused: the GET is the one browser-like retry
@@ -994,9 +1028,10 @@ class HttpLinkChecker(LinkChecker):
                     retries_left -= 1
                     if pause is None:
                         self._sleep_backoff(attempt)
-                    elif status != 429:
-                        time.sleep(pause)  # a 503's Retry-After: this resource waits
-                    # else: the limiter holds the whole host back for Retry-After.
+                    else:
+                        # Retry-After: this resource waits; after a 429 about our pace
+                        # the limiter also holds the whole host back.
+                        time.sleep(pause)
                     attempt += 1
                     continue
                 return answer

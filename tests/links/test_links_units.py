@@ -93,20 +93,58 @@ def test_limiter_learns_from_a_429() -> None:
     assert limiter.observe("h", 429, {"Retry-After": "3"}) == 3.0
     assert limiter.throttled() == {"h": 1}
     state = limiter._hosts["h"]
-    assert state.backoff_until == 103.0  # the whole host waits
-    assert state.interval == 0.0  # one 429 with Retry-After: wait, do not slow down yet
+    # A lone 429 with Retry-After is about that resource: its caller waits, the host
+    # keeps its pace and nobody else is held back.
+    assert state.backoff_until == 0.0
+    assert state.interval == 0.0
     now[0] = 100.5
-    limiter.observe("h", 429, {"Retry-After": "1"})
+    assert limiter.observe("h", 429, {"Retry-After": "1"}) == 1.0
+    assert state.backoff_until == 101.5  # a second one soon after: the whole host waits
     assert state.interval == pytest.approx(1.15 / 8)  # a pattern: pace under what it took
     for _ in range(20):
         limiter.observe("h", 200, {})
     assert state.interval < 1.15 / 8  # a calm stretch speeds up again
 
 
+def test_limiter_estimate_ignores_the_time_a_pause_held_the_host() -> None:
+    now = [100.0]
+    limiter = HostLimiter(concurrency=2, interval=0.1, clock=lambda: now[0])
+    limiter.observe("h", 429, {"Retry-After": "1"})
+    limiter.observe("h", 429, {"Retry-After": "1"})  # repeated: the host waits until 101
+    state = limiter._hosts["h"]
+    assert state.backoff_until == 101.0
+    slowed = state.interval
+    # Three answers in the 0.3 s since the pause ended, then another 429. Counted over
+    # the last whole second they looked like a limit of three a second (0.38 s apart).
+    for step in range(3):
+        now[0] = 101.0 + step * 0.1
+        limiter.observe("h", 200, {})
+    now[0] = 101.3
+    limiter.observe("h", 429, {"Retry-After": "1"})
+    assert state.interval == pytest.approx(slowed * 1.25)  # the usual step, no more
+    assert state.interval < 0.25
+
+
+def test_limiter_does_not_hold_a_host_that_keeps_to_its_quota() -> None:
+    now = [100.0]
+    limiter = HostLimiter(concurrency=2, interval=0.01, clock=lambda: now[0])
+    policy = {"RateLimit-Policy": "10;w=1"}
+    limiter.observe("h", 200, policy)
+    state = limiter._hosts["h"]
+    assert state.interval >= 0.1  # we keep to the advertised quota
+    for _ in range(3):  # 429s while we keep to it: a busy resource, not our pace
+        limiter.observe("h", 429, {"Retry-After": "1", **policy})
+    assert state.backoff_until == 0.0
+    assert state.interval == pytest.approx(0.1 * 1.05)
+    # The host saying the quota is spent is about us, quota or not.
+    limiter.observe("h", 429, {"Retry-After": "1", "RateLimit-Remaining": "0", **policy})
+    assert state.backoff_until == 101.0
+
+
 def test_limiter_obeys_an_advertised_policy() -> None:
     limiter = HostLimiter(concurrency=2, interval=0.01)
     limiter.observe("h", 200, {"RateLimit-Policy": "5;w=1"})
-    assert limiter._hosts["h"].interval == pytest.approx(0.24)  # 5/s less a margin
+    assert limiter._hosts["h"].interval == pytest.approx(0.21)  # 5/s less a margin
 
 
 def test_page_heuristics() -> None:

@@ -12,7 +12,7 @@ from refcheck.links import HttpLinkChecker
 from refcheck.links.http import MAX_BYTES_PER_URL
 from refcheck.links.interface import LinkRequest
 from refcheck.model import LinkResult, LinkStatus, PartialDate
-from tests.standins.web import PARKED, WebStandin, refused_url
+from tests.standins.web import PARKED, Reply, WebStandin, page, refused_url
 
 Build = Callable[..., HttpLinkChecker]
 
@@ -107,6 +107,34 @@ def test_head_first_for_deep_links(web: WebStandin, make_checker: Build) -> None
     check(make_checker(), web.url("/docs/a"))
     methods = [s.method for s in web.seen if s.path == "/docs/a"]
     assert methods == ["HEAD"]
+
+
+def test_host_where_head_settles_nothing_is_asked_with_get(make_checker: Build) -> None:
+    """After HEAD_WASTE_LIMIT HEAD answers that needed a GET, the host gets GET first."""
+    from refcheck.links.http import HEAD_WASTE_LIMIT
+
+    with WebStandin() as site:
+        paths = [f"/docs/page-{i}" for i in range(HEAD_WASTE_LIMIT + 4)]
+        for path in paths:
+            site.add(path, lambda seen: Reply(405) if seen.method == "HEAD" else
+                     Reply(200, page("A real page", "Text. " * 50)))
+        checker = make_checker(max_concurrency=1, per_host_concurrency=1)
+        for path in paths:  # one by one, so the count is exact
+            assert check(checker, site.url(path)).status is LinkStatus.OK
+        heads = [s.path for s in site.seen if s.method == "HEAD"]
+        gets = [s.path for s in site.seen if s.method == "GET" and s.path in paths]
+        assert heads == paths[:HEAD_WASTE_LIMIT]  # HEAD stopped paying: no more asked
+        assert gets == paths  # every verdict still comes from a GET
+        probes = [s for s in site.seen if s.path not in paths]
+        assert [s.method for s in probes] == ["GET"]  # the sibling probe: one GET
+
+
+def test_head_is_kept_where_it_settles_verdicts(web: WebStandin, make_checker: Build) -> None:
+    checker = make_checker()
+    urls = [web.url(f"/docs/{name}") for name in ("a", "a?x=1", "a?x=2", "a?x=3", "a?x=4")]
+    for url in urls:
+        check(checker, url)
+    assert all(s.method == "HEAD" for s in web.seen if s.path == "/docs/a")
 
 
 def test_big_body_is_not_downloaded(web: WebStandin, make_checker: Build) -> None:
