@@ -11,30 +11,9 @@ import datetime as dt
 import re
 from typing import Any
 
+from refcheck.parse.dates import MONTHS
+
 JSON = dict[str, Any]
-
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january", "janv"),
-            ("feb", "february", "febr", "fév"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-
 
 def month_number(text: str) -> int | None:
     """1..12 for "Oct", "October", "oct." or "10"; ``None`` otherwise."""
@@ -42,7 +21,7 @@ def month_number(text: str) -> int | None:
     if text.isdigit():
         value = int(text)
         return value if 1 <= value <= 12 else None
-    return _MONTHS.get(text)
+    return MONTHS.get(text)
 
 
 def _valid(year: int, month: int | None, day: int | None) -> bool:
