@@ -284,7 +284,8 @@ def _serve(args: argparse.Namespace, conn: Connection) -> None:
         command = conn.recv()
         if command == "traffic":
             conn.send((sum(len(s.seen) for s in servers), sum(s.throttled for s in servers),
-                       sum(s.bytes_sent for s in servers)))
+                       sum(s.bytes_sent for s in servers),
+                       sum(s.throttled_concurrency for s in servers)))
         elif command == "hosts":
             rows = []
             for server in servers:
@@ -318,10 +319,11 @@ class Standin:
         if self._conn.recv() != "ready":
             raise RuntimeError("stand-in did not start")
 
-    def traffic(self) -> tuple[int, int, int]:
-        """(requests received, 429s from rate limits, bytes sent) since the last reset."""
+    def traffic(self) -> tuple[int, int, int, int]:
+        """(requests received, 429s from the hosts' limits, bytes sent, the part of
+        those 429s from concurrency limits) since the last reset."""
         self._conn.send("traffic")
-        result: tuple[int, int, int] = self._conn.recv()
+        result: tuple[int, int, int, int] = self._conn.recv()
         return result
 
     def hosts(self) -> list[tuple[Any, ...]]:
@@ -406,14 +408,15 @@ DEAD = {"broken", "soft-404"}
 
 
 def report(name: str, corpus: Corpus, verdicts: dict[str, str], elapsed: float,
-           extra: dict[str, float], floor: float, traffic: tuple[int, int, int]) -> None:
-    requests, throttled, sent = traffic
+           extra: dict[str, float], floor: float, traffic: tuple[int, int, int, int]) -> None:
+    requests, throttled, sent, crowded = traffic
     total = len(corpus.truth)
     print(f"\n=== {name} ===")
     print(f"wall time        {elapsed:8.2f} s   ({total / elapsed:6.1f} URLs/s; "
           f"{elapsed / floor:4.2f}x the polite floor)")
     print(f"requests sent    {requests:8d}     ({requests / total:4.2f} per URL)")
-    print(f"429s caused      {throttled:8d}     (by pace, not the scripted transient ones)")
+    print(f"429s caused      {throttled:8d}     (by pace, not the scripted transient ones; "
+          f"{crowded} of them for too many requests at once)")
     read = extra.get("bytes_read")
     if read is not None:
         print(f"bytes read/URL   {read / total:8.0f}     (max 1 MB by design)")
@@ -458,7 +461,7 @@ def main() -> None:
                              "time, scenario) as JSON lines, to see where time goes")
     parser.add_argument("--get-first", action="store_true",
                         help="refcheck with head_first=False (GET every link, read its start)")
-    parser.add_argument("--max-concurrency", type=int, default=16,
+    parser.add_argument("--max-concurrency", type=int, default=32,
                         help="refcheck's global limit on requests in flight (lychee: 128)")
     parser.add_argument("--lychee", default=shutil.which("lychee") or "")
     args = parser.parse_args()

@@ -332,8 +332,8 @@ class HttpLinkChecker(LinkChecker):
         cache: Cache,
         allow_private: bool = False,
         timeout: float = 15.0,
-        max_concurrency: int = 16,
-        per_host_concurrency: int = 2,
+        max_concurrency: int = 32,
+        per_host_concurrency: int = 3,
         per_host_interval: float = 0.1,
         user_agent: str | None = None,
         wayback_url: str | None = "https://archive.org/wayback/available",
@@ -985,6 +985,10 @@ class HttpLinkChecker(LinkChecker):
         # A silent server costs a whole timeout per try (and holds a host slot):
         # one retry is enough to tell a hiccup from a dead server.
         timeouts_left = min(self._retries, 1)
+        # A 429 that names its wait is the host pacing us, not a fault of the page:
+        # it has its own budget, so a page that failed with 500 and then met the
+        # host's limit on its retry is not called blocked.
+        throttles_left = self._retries + 1
         attempt = 0
         while True:
             try:
@@ -999,7 +1003,9 @@ class HttpLinkChecker(LinkChecker):
                     timeouts_left -= 1
                 if failure.transient and retries_left > 0:
                     retries_left -= 1
-                    self._sleep_backoff(attempt)
+                    if failure.status is not LinkStatus.TIMEOUT:
+                        # A timeout has already waited longer than any backoff would.
+                        self._sleep_backoff(attempt)
                     attempt += 1
                     continue
                 raise
@@ -1021,11 +1027,15 @@ class HttpLinkChecker(LinkChecker):
                 answer.body, dict(answer.headers)
             )
             if (status in (429, 408) or status >= 500) and not challenge:
-                if retries_left > 0:
+                paced = status == 429 and answer.pause is not None
+                if (throttles_left if paced else retries_left) > 0:
                     pause = answer.pause
                     if pause is not None and pause > MAX_RETRY_AFTER:
                         return answer  # the host asks for a long pause: do not stall
-                    retries_left -= 1
+                    if paced:
+                        throttles_left -= 1
+                    else:
+                        retries_left -= 1
                     if pause is None:
                         self._sleep_backoff(attempt)
                     else:
@@ -1086,6 +1096,8 @@ class HttpLinkChecker(LinkChecker):
             except requests.exceptions.ConnectTimeout:
                 raise _Failure(LinkStatus.TIMEOUT, "connect timed out", transient=True) from None
             except requests.exceptions.ReadTimeout:
+                # A server that took longer than the timeout may take that long again.
+                self._limiter.abandon(host, self._timeout * 1.5)
                 raise _Failure(LinkStatus.TIMEOUT, "no answer in time", transient=True) from None
             except requests.exceptions.InvalidURL as exc:
                 raise _Failure(LinkStatus.INVALID, f"malformed URL: {exc}") from None

@@ -28,6 +28,10 @@ MAX_RETRY_AFTER = 60.0
 # Halving the pace on every 429 stops here: a host that always says 429 is blocking
 # refcheck, not pacing it, and must not slow the run to a crawl.
 MAX_ADAPTIVE_INTERVAL = 2.0
+# However generous a host's advertised quota, refcheck sends it at most 50 requests
+# a second: a link checker has no need to go faster, and a typo in a header should
+# not turn it into a load test.
+MIN_ADVERTISED_INTERVAL = 0.02
 _WINDOW = 1.0  # seconds of request history kept to estimate an unadvertised limit
 _MARGIN = 1.05
 # Seconds added to every spacing: a send leaves a few milliseconds after it is
@@ -35,7 +39,13 @@ _MARGIN = 1.05
 # drew 429s from hosts paced at the default 10/s.
 _JITTER = 0.005
 _CALM = 20  # answers without a 429 before the pace recovers a step
-_REPEAT = 10.0  # seconds: a second 429 within this is a pattern, not an accident
+# A host whose limit we exceed refuses the excess again and again (at 10/s against a
+# 9/s limit, once a second); a busy page now and then refuses once. Three 429s within
+# this many seconds are a pattern about our pace; fewer are the pages' own accidents.
+# (One earlier 429 within 10 s counted as a pattern: scripted one-off 429s a few
+# seconds apart then slowed and paused whole hosts, doubling the benchmark's time.)
+_REPEAT = 3.0
+_REPEAT_COUNT = 3
 
 
 @dataclass
@@ -48,8 +58,12 @@ class _HostState:
     base: float = 0.0  # the configured or advertised interval: never go faster
     throttled: int = 0  # 429s received from this host
     calm: int = 0  # answers since the last 429
-    last_429: float = float("-inf")
+    recent_429s: deque[float] = field(default_factory=deque)  # within _REPEAT
     quota_spacing: float | None = None  # the strictest spacing the host advertised
+    explicit: bool = False  # the user set this host's pace: never go faster than it
+    # Requests we gave up waiting for, and when the host has probably stopped working
+    # on them: a server goes on with a request whose client left.
+    abandoned: deque[float] = field(default_factory=deque)
     paused_until: float = float("-inf")  # when the last whole-host pause ended
     last_start: float = float("-inf")
     last_sent: float = float("-inf")
@@ -158,7 +172,10 @@ class HostLimiter:
                 concurrency, interval = self._per_host.get(
                     host, self._per_host.get(bare, self._default)
                 )
-                state = self._hosts[host] = _HostState(concurrency, interval, base=interval)
+                explicit = host in self._per_host or bare in self._per_host
+                state = self._hosts[host] = _HostState(
+                    concurrency, interval, base=interval, explicit=explicit
+                )
             return state
 
     @contextlib.contextmanager
@@ -168,11 +185,22 @@ class HostLimiter:
         with state.cond:
             while True:
                 now = self._clock()
+                while state.abandoned and state.abandoned[0] <= now:
+                    state.abandoned.popleft()
                 ready_at = max(state.next_start, state.backoff_until)
-                if state.in_flight < state.concurrency and ready_at <= now:
+                # Abandoned requests still load the host: together with ours they may
+                # exceed our share by one, no more (a host that counts connections
+                # answered 429 to a checker that retried timeouts at once).
+                room = (
+                    state.in_flight < state.concurrency
+                    and state.in_flight + len(state.abandoned) <= state.concurrency
+                )
+                if room and ready_at <= now:
                     break
-                timeout = ready_at - now if ready_at > now else None
-                state.cond.wait(timeout)
+                wake = [ready_at] if ready_at > now else []
+                if not room and state.abandoned:
+                    wake.append(state.abandoned[0])
+                state.cond.wait(min(wake) - now if wake else None)
             state.in_flight += 1
             # Reserve the next start time now so concurrent waiters space out.
             state.next_start = now + state.interval
@@ -183,6 +211,13 @@ class HostLimiter:
             with state.cond:
                 state.in_flight -= 1
                 state.cond.notify_all()
+
+    def abandon(self, host: str, linger: float) -> None:
+        """Note a request given up on (timed out): count it as the host's load for
+        ``linger`` seconds more, since the server may still be working on it."""
+        state = self._state(host)
+        with state.cond:
+            state.abandoned.append(self._clock() + linger)
 
     def pace(self, host: str) -> None:
         """Wait until ``interval`` has passed since the host's last actual send."""
@@ -214,9 +249,14 @@ class HostLimiter:
             if spacing is not None:
                 state.quota_spacing = max(state.quota_spacing or 0.0, spacing)
                 # Requests leave evenly spaced but arrive with jitter; a sliding-window
-                # limiter counts arrivals, so stay a fifth under the quota.
-                state.base = max(state.base, spacing * _MARGIN)
-                state.interval = max(state.interval, state.base)
+                # limiter counts arrivals, so stay a little under the quota.
+                advertised = max(state.quota_spacing * _MARGIN, MIN_ADVERTISED_INTERVAL)
+                slowed = state.interval > state.base  # by 429s: keep that until calm
+                # The default pace is a guess for hosts that say nothing; a host that
+                # states its quota is taken at its word, faster or slower. A pace the
+                # user set for the host is a ceiling the host cannot raise.
+                state.base = max(state.base, advertised) if state.explicit else advertised
+                state.interval = max(state.interval, state.base) if slowed else state.base
             remaining = headers.get("RateLimit-Remaining") or headers.get("X-RateLimit-Remaining")
             reset = headers.get("RateLimit-Reset") or headers.get("X-RateLimit-Reset")
             spent = remaining is not None and remaining.strip() == "0"
@@ -233,7 +273,7 @@ class HostLimiter:
                     state.calm = 0
                     # A lone 429 with Retry-After is about one resource (a page that
                     # is briefly busy): its caller waits, the host keeps its pace.
-                    # A second one soon after, or one without the numbers, is about
+                    # A run of them (see _REPEAT), or one without the numbers, is about
                     # our pace: the whole host waits and, unless the host told us its
                     # quota, slows down. Pausing a whole host for every lone 429 cost
                     # the benchmark a second of idle host per scripted 429.
@@ -241,8 +281,11 @@ class HostLimiter:
                     # its own, nothing says the quota is spent), no 429 is about our pace.
                     known = state.quota_spacing if spacing is None else spacing
                     within = known is not None and state.interval >= known and not spent
-                    repeated = (now - state.last_429 < _REPEAT or pause is None) and not within
-                    state.last_429 = now
+                    state.recent_429s.append(now)
+                    while state.recent_429s and state.recent_429s[0] < now - _REPEAT:
+                        state.recent_429s.popleft()
+                    pattern = len(state.recent_429s) >= _REPEAT_COUNT
+                    repeated = (pattern or pause is None) and not within
                     if spacing is None and known is None and repeated:
                         state.interval = min(self._slower(state), MAX_ADAPTIVE_INTERVAL)
                     if (repeated or spent) and pause is not None and pause <= MAX_RETRY_AFTER:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from refcheck.links import content
@@ -99,7 +101,10 @@ def test_limiter_learns_from_a_429() -> None:
     assert state.interval == 0.0
     now[0] = 100.5
     assert limiter.observe("h", 429, {"Retry-After": "1"}) == 1.0
-    assert state.backoff_until == 101.5  # a second one soon after: the whole host waits
+    assert state.backoff_until == 0.0  # two are still the pages' own accidents
+    now[0] = 100.8
+    assert limiter.observe("h", 429, {"Retry-After": "1"}) == 1.0
+    assert state.backoff_until == 101.8  # a third within 3 s: the whole host waits
     assert state.interval == pytest.approx(1.15 / 8)  # a pattern: pace under what it took
     for _ in range(20):
         limiter.observe("h", 200, {})
@@ -109,8 +114,8 @@ def test_limiter_learns_from_a_429() -> None:
 def test_limiter_estimate_ignores_the_time_a_pause_held_the_host() -> None:
     now = [100.0]
     limiter = HostLimiter(concurrency=2, interval=0.1, clock=lambda: now[0])
-    limiter.observe("h", 429, {"Retry-After": "1"})
-    limiter.observe("h", 429, {"Retry-After": "1"})  # repeated: the host waits until 101
+    for _ in range(3):  # a run of 429s: the host waits until 101
+        limiter.observe("h", 429, {"Retry-After": "1"})
     state = limiter._hosts["h"]
     assert state.backoff_until == 101.0
     slowed = state.interval
@@ -120,7 +125,7 @@ def test_limiter_estimate_ignores_the_time_a_pause_held_the_host() -> None:
         now[0] = 101.0 + step * 0.1
         limiter.observe("h", 200, {})
     now[0] = 101.3
-    limiter.observe("h", 429, {"Retry-After": "1"})
+    limiter.observe("h", 429, {"Retry-After": "1"})  # still within 3 s of the run
     assert state.interval == pytest.approx(slowed * 1.25)  # the usual step, no more
     assert state.interval < 0.25
 
@@ -145,6 +150,42 @@ def test_limiter_obeys_an_advertised_policy() -> None:
     limiter = HostLimiter(concurrency=2, interval=0.01)
     limiter.observe("h", 200, {"RateLimit-Policy": "5;w=1"})
     assert limiter._hosts["h"].interval == pytest.approx(0.21)  # 5/s less a margin
+
+
+def test_limiter_takes_a_host_at_its_word_unless_the_user_set_its_pace() -> None:
+    limiter = HostLimiter(concurrency=2, interval=0.1, per_host={"slow.org": (2, 0.5)})
+    generous = {"RateLimit-Policy": "20;w=1"}
+    limiter.observe("fast.org", 200, generous)
+    # The default pace is a guess for hosts that say nothing: 20/s stated is 20/s.
+    assert limiter._hosts["fast.org"].interval == pytest.approx(0.05 * 1.05)
+    limiter.observe("slow.org", 200, generous)
+    assert limiter._hosts["slow.org"].interval == 0.5  # the user's pace is a ceiling
+    limiter.observe("typo.org", 200, {"RateLimit-Policy": "100000;w=1"})
+    assert limiter._hosts["typo.org"].interval == 0.02  # never a load test
+
+
+def test_limiter_counts_abandoned_requests_as_load_for_a_while() -> None:
+    now = [100.0]
+    limiter = HostLimiter(concurrency=2, clock=lambda: now[0])
+    for _ in range(2):
+        with limiter.slot("h"):
+            limiter.abandon("h", 2.0)  # timed out: the server may still be on them
+    state = limiter._hosts["h"]
+    entered = threading.Event()
+
+    def second() -> None:
+        with limiter.slot("h"):
+            entered.set()
+
+    with limiter.slot("h"):  # one of ours and two it may still serve: one over our share
+        waiter = threading.Thread(target=second)
+        waiter.start()
+        assert not entered.wait(0.2)  # a fourth would be two over: it waits
+        now[0] = 102.5  # the abandoned ones have lingered long enough
+        limiter.observe("h", 200, {})  # any answer wakes the host's waiters
+        assert entered.wait(2.0)
+        waiter.join()
+    assert not state.abandoned
 
 
 def test_page_heuristics() -> None:

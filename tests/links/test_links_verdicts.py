@@ -95,6 +95,20 @@ def test_persistent_429_is_blocked_not_broken(web: WebStandin, make_checker: Bui
     assert result.http_status == 429
 
 
+def test_host_pacing_on_a_retry_does_not_turn_a_server_error_into_blocked(
+    web: WebStandin, make_checker: Build
+) -> None:
+    # 500, then the host's limit twice (429 with Retry-After), then 200: the 429s wait
+    # on their own budget, so the page's one retry still gets its real answer.
+    answers = iter([Reply(500, page("Oops"))]
+                   + [Reply(429, page("Slow down"), {"Retry-After": "0"})] * 2
+                   + [Reply(200, page("Back"))])
+    web.add("/busy", lambda seen: next(answers))
+    result = check(make_checker(retries=1, head_first=False), web.url("/busy"))
+    assert result.status is LinkStatus.OK, result
+    assert web.count("/busy") == 4
+
+
 def test_blocked_retry_uses_browser_headers(web: WebStandin, make_checker: Build) -> None:
     result = check(make_checker(), web.url("/status/403"))
     assert result.status is LinkStatus.BLOCKED

@@ -128,6 +128,7 @@ class WebStandin:
         self.seen: list[Seen] = []
         self.hits: Counter[str] = Counter()
         self.throttled = 0
+        self.throttled_concurrency = 0  # the part of ``throttled`` from max_concurrent
         self.bytes_sent = 0
         self._routes: dict[str, Handler] = {}
         self._prefix_routes: list[tuple[str, Handler]] = []
@@ -209,6 +210,7 @@ class WebStandin:
             self.hits.clear()
             self._window.clear()
             self.throttled = 0
+            self.throttled_concurrency = 0
             self.bytes_sent = 0
             self.peak_active = 0
 
@@ -334,6 +336,7 @@ class WebStandin:
         with self._lock:
             if self.max_concurrent is not None and self._active >= self.max_concurrent:
                 self.throttled += 1
+                self.throttled_concurrency += 1
                 return False
             if self.rate_limit is not None:
                 limit, window = self.rate_limit
