@@ -79,7 +79,7 @@ class CheckOptions:
     refresh: bool = False
     timeout: float = 15.0
     link_concurrency: int = 32
-    per_host_concurrency: int = 2
+    per_host_concurrency: int = 3
     severity_overrides: dict[str, Severity | None] = field(default_factory=dict)
     exclude_urls: tuple[re.Pattern[str], ...] = ()
     exclude_references: tuple[re.Pattern[str], ...] = ()
