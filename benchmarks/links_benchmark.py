@@ -7,7 +7,8 @@ The stand-in is a set of web servers on distinct loopback addresses (127.0.0.2,
 and a per-host rate limit that answers 429 when exceeded (some hosts advertise their
 limit with ``RateLimit-Policy``, the others do not). A seeded corpus of ~2,000 URLs
 covers every scenario, each with its ground-truth verdict: live pages, permanent and
-temporary redirects, redirects to the site root and to an error page, redirect loops,
+temporary redirects, redirects to the site root and to an error page, 200 pages titled
+"Page not found", redirect loops,
 404/410, 401/403/999 and challenge walls, persistent 500s, transient 429s and 503s,
 HEAD refused, slow pages, a soft-404 host that answers 200 to everything, a parked
 domain, and a host that refuses connections.
@@ -65,6 +66,7 @@ SCENARIOS: dict[str, tuple[float, str, int]] = {
     "temp-302": (4, "ok", 2),
     "to-root": (3, "soft-404", 2),
     "to-error-page": (2, "soft-404", 2),
+    "error-title": (2, "soft-404", 1),  # 200, but titled "Page not found"
     "loop": (1, "broken", 2),
     "404": (8, "broken", 1),
     "410": (2, "broken", 1),
@@ -140,6 +142,8 @@ def _install(standin: WebStandin, url_path: str, scenario: str, n: int,
         standin.add_redirect(url_path, "/", 301)
     elif scenario == "to-error-page":
         standin.add_redirect(url_path, "/errors/404.html", 302)
+    elif scenario == "error-title":
+        standin.add_page(url_path, page("Page not found", "Sorry, that page is not here."))
     elif scenario == "loop":
         standin.add_redirect(url_path, f"{url_path}-b", 301)
         standin.add_redirect(f"{url_path}-b", url_path, 301)
@@ -459,8 +463,8 @@ def main() -> None:
     parser.add_argument("--dump-traffic", metavar="PATH", default="",
                         help="write refcheck's requests (host, method, path, arrival "
                              "time, scenario) as JSON lines, to see where time goes")
-    parser.add_argument("--get-first", action="store_true",
-                        help="refcheck with head_first=False (GET every link, read its start)")
+    parser.add_argument("--head-first", action="store_true",
+                        help="refcheck with head_first=True (HEAD deep links, GET if needed)")
     parser.add_argument("--max-concurrency", type=int, default=32,
                         help="refcheck's global limit on requests in flight (lychee: 128)")
     parser.add_argument("--lychee", default=shutil.which("lychee") or "")
@@ -477,7 +481,7 @@ def main() -> None:
               f"truth {dict(sorted(counts.items()))}")
         print(f"polite floor: {floor:.2f} s")
         verdicts, elapsed, extra = run_refcheck(corpus, args.max_concurrency,
-                                                not args.get_first)
+                                                args.head_first)
         report("refcheck", corpus, verdicts, elapsed, extra, floor, standin.traffic())
         if args.dump_traffic:
             _dump(args.dump_traffic, corpus, standin.dump())

