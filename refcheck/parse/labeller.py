@@ -350,6 +350,29 @@ _JOURNAL_WORD_RE = re.compile(
 )
 
 
+# "Chen C, Yu R, Owuor ED, Kong AN. Activation of …" with "Kong AN." labelled as the
+# title's start, or "…, Weinstein A, Spring A. Water does not …" with only "A.".
+_LAST_NAME_RE = re.compile(r"^((?:[A-Z][\w'-]+\s)?[A-Z]{1,3})\.\s+(?=[A-Z0-9])")
+_VANCOUVER_TAIL_RE = re.compile(r"\b[A-Z][\w'-]+\s[A-Z]{1,3},\s*(?P<bare>[A-Z][\w'-]+)?\s*$")
+
+
+def _take_last_author(draft: Draft, title: str) -> str:
+    """Give a Vancouver author list back its last name when the labeller began the
+    title with it; returns the title without it."""
+    assert draft.authors is not None
+    m = _LAST_NAME_RE.match(title)
+    tail = _VANCOUVER_TAIL_RE.search(draft.authors.rstrip(" ,"))
+    if not m or not tail:
+        return title
+    has_surname = " " in m.group(1)
+    # Initials alone ("A.") only finish a surname left bare at the list's end.
+    if has_surname == bool(tail.group("bare")):
+        return title
+    joiner = " " if tail.group("bare") else ", "
+    draft.authors = f"{draft.authors.rstrip(' ,')}{joiner}{m.group(1)}"
+    return title[m.end() :]
+
+
 _INITIALS_COLON_RE = re.compile(r"^((?:[A-Z]{1,3}|(?:[A-Z]\.\s?){1,3})):\s+(?=\S)")
 
 
@@ -377,6 +400,8 @@ def _place_journal_boundary(
     """
     from refcheck.parse.journals import is_known_journal
 
+    if container is None:
+        title = title.rstrip(" ,;")  # "… receptivity Fertility and Sterility, 1989"
     if title.rstrip()[-1:] in tuple(".?!:;,\"”'’)]") or gap.strip():
         return title, container
     if container is None and not numbered:
@@ -437,6 +462,8 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
         # author list; no title starts with them.
         draft.authors = f"{draft.authors.rstrip()} {lost.group(1)}"
         title = title[lost.end() :]
+    elif draft.authors and title:
+        title = _take_last_author(draft, title)
     container = first("container") or spill_after
     if title and not spill_after and runs.get("title"):
         gap = ""

@@ -221,6 +221,24 @@ def test_web_references_in_many_languages(raw: str, accessed: str) -> None:
             "3-hydroxykynurenine transamination in human lenses",
             "Eur J Ophthalmol",
         ),
+        # The last author's name is not the start of the title.
+        (
+            "Chen C, Yu R, Owuor ED, Kong AN. Activation of antioxidant-response element "
+            "by green tea polyphenols. Arch Pharm Res 23:605-612, 2000.",
+            ["Chen", "Yu", "Owuor", "Kong"],
+            "Activation of antioxidant-response element by green tea polyphenols",
+            "Arch Pharm Res",
+        ),
+        # A journal name followed by a comma still ends an unmarked title.
+        (
+            "Steingold K, Rosenwaks Z. Estradiol and progesterone replacement regimens "
+            "for the induction of endometrial receptivity Fertility and Sterility, 1989; 52, "
+            "pages 756-60.",
+            ["Steingold", "Rosenwaks"],
+            "Estradiol and progesterone replacement regimens for the induction of "
+            "endometrial receptivity",
+            "Fertility and Sterility",
+        ),
         # A year on its own before the title is not part of it.
         (
             "Yokobori S, Nakajima Y. 2016. Birth of Archaeal Cells. Archaea. 2016:1-16.",
