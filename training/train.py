@@ -57,7 +57,7 @@ SOURCE_WEIGHTS: dict[str, int] = {}
 #: ``--stacked``: a second CRF reads the first one's labels (stacked labelling, see
 #: ``refcheck.parse.tokens.stack_features``), trained on first-pass labels cross-fitted
 #: over ``STACK_FOLDS`` folds. Measured (5-fold CV): +0.003 micro-F1 overall (web
-#: +0.008, mixed +0.002, Vancouver +0.000 on fold 0), but parsing drops from about
+#: +0.007, mixed +0.005, Vancouver +0.000), but parsing drops from about
 #: 2,300 to 1,300 references a second, under the 2,000 target: off for the shipped
 #: model.
 STACKED = False
