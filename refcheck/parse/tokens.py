@@ -293,6 +293,14 @@ class _Word:
     next1: tuple[str, ...]  # as the next token
     prev2: tuple[str, ...]
     next2: tuple[str, ...]
+    # What the token does to the running context (see ``features``), worked out once.
+    marks_in: bool  # "In"/"in:": a container follows
+    marks_editor: bool
+    is_year: bool
+    depth_change: int  # +1 "(" "[", -1 ")" "]"
+    quote: bool | None  # True opens a quotation, False closes one, None neither
+    ends_block: bool  # a full stop that is not an initial's
+    comma: bool
 
 
 @lru_cache(maxsize=_CACHE_LIMIT)
@@ -306,6 +314,11 @@ def _word_info(tok: str) -> _Word:
         own += [f"p{k}=" + low[:k], f"s{k}=" + low[-k:]]
     if tok[0] in "([":
         own.append("lead=" + tok[0])
+    quote = None
+    if "openq" in flags and "closeq" not in flags:
+        quote = True
+    elif "closeq" in flags:
+        quote = False
     word = _Word(
         low=low,
         trail=trail,
@@ -315,6 +328,13 @@ def _word_info(tok: str) -> _Word:
         next1=("+1w=" + low, "+1s=" + shape, *("+1" + f for f in flags), "+1t=" + trail),
         prev2=("-2w=" + low, "-2t=" + trail),
         next2=("+2w=" + low, "+2s=" + shape),
+        marks_in=low == "in" and (tok[0] == "I" or tok[-1] == ":"),
+        marks_editor="lex=editor" in flags,
+        is_year="year" in flags,
+        depth_change=1 if tok in ("(", "[") else -1 if tok in (")", "]") else 0,
+        quote=quote,
+        ends_block=trail in ".?!" and "initial" not in flags and len(low) > 1,
+        comma=trail == ",",
     )
     return word
 
@@ -337,7 +357,7 @@ def features(tokens: list[Token]) -> list[list[str]]:
     # stable within a style, and these let the model learn it.
     blocks = 0
     years = 0
-    total_years = sum("year" in w.flags for w in words)
+    total_years = sum(w.is_year for w in words)
     commas = 0
     depth = 0
     quote = False
@@ -345,17 +365,15 @@ def features(tokens: list[Token]) -> list[list[str]]:
     # editors), after "eds"/"(Hrsg.)" the container's title.
     after_in = False
     after_ed = False
-    for i in range(n):
-        tok = tokens[i][0]
-        word = words[i]
-        flags = word.flags
+    last = n - 1
+    for i, word in enumerate(words):
         feats = [
             *word.own,
             _POS[10 * i // n],
-            _BLK[min(blocks, 6)],
-            _YRS[min(years, 2)],
+            _BLK[blocks if blocks < 6 else 6],
+            _YRS[years if years < 2 else 2],
             _YRA[min(total_years - years, 2)],
-            _CM[min(commas, 4)],
+            _CM[commas if commas < 4 else 4],
         ]
         if after_in:
             feats.append("ain")
@@ -365,39 +383,35 @@ def features(tokens: list[Token]) -> list[list[str]]:
             feats.append("inparen")
         if quote:
             feats.append("inquote")
-        if i == 0:
-            feats.append("BOS")
-        else:
+        if i:
             feats += words[i - 1].prev1
             if i > 1:
                 feats += words[i - 2].prev2
-        if i == n - 1:
-            feats.append("EOS")
         else:
+            feats.append("BOS")
+        if i < last:
             feats += words[i + 1].next1
-            if i < n - 2:
+            if i < last - 1:
                 feats += words[i + 2].next2
+        else:
+            feats.append("EOS")
         out.append(feats)
         # Update the running context after the token.
-        if word.low == "in" and (tok[0] == "I" or tok[-1] == ":"):
+        if word.marks_in:
             after_in = True
-        elif "lex=editor" in flags:
+        elif word.marks_editor:
             after_ed = True
-        if "year" in flags:
+        if word.is_year:
             years += 1
-        if tok == "(" or tok == "[":
-            depth += 1
-        elif (tok == ")" or tok == "]") and depth:
-            depth -= 1
-        if "openq" in flags and "closeq" not in flags:
-            quote = True
-        elif "closeq" in flags:
-            quote = False
-        trail = word.trail
-        if trail in ".?!" and trail != "_" and "initial" not in flags and len(word.low) > 1:
+        change = word.depth_change
+        if change > 0 or (change and depth):
+            depth += change
+        if word.quote is not None:
+            quote = word.quote
+        if word.ends_block:
             blocks += 1
             commas = 0
-        elif trail == ",":
+        elif word.comma:
             commas += 1
     return out
 
