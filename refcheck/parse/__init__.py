@@ -248,7 +248,7 @@ def _issued(draft: Draft) -> PartialDate | None:
 def _clean(value: str | None) -> str | None:
     if value is None:
         return None
-    value = re.sub(r"\s+", " ", value).strip(" ,;:")
+    value = " ".join(value.split()).strip(" ,;:")
     return value or None
 
 

@@ -133,6 +133,26 @@ _ORG_WORDS = frozenset(
 _ORG_PREFIXES = ("bundes", "forschungs")
 
 
+
+# Patterns of the hot path, compiled once.
+_SENTENCE_END_RE = re.compile(r"[a-zà-ÿ]{2}\.$")
+_DOTTED_INITIALS_RE = re.compile(r"(?:[A-Z]\.)+[A-Z]?")
+_ONE_CAPITAL_RE = re.compile(r"[A-Z]")
+_HYPHEN_INITIALS_RE = re.compile(r"[A-Z]\.?-[A-Z]\.?")
+_ACRONYM_RE = re.compile(r"[A-Z]{3,6}\.?")
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
+_CAPITALS_DOTS_RE = re.compile(r"[A-Z]{1,4}\.+")
+_INITIAL_DOT_RE = re.compile(r"[A-Z]\.")
+_HYPHEN_TAIL_RE = re.compile(r"[A-Z]-[A-Za-z]\.?")
+_DOTTED_TAIL_RE = re.compile(r"(?:[A-Z]\.-?)+")
+_INITIAL_RE = re.compile(r"[A-Z]\.?")
+_UPPER_WORD_RE = re.compile(r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’\-]+")
+_SPACED_HYPHEN_RE = re.compile(r"\b([A-Z])\.\s+-\s?([A-Z])\b")
+_BY_RE = re.compile(r"^(?:by|par|por)\s+", re.IGNORECASE)
+_ROLE_RE = re.compile(r"\s*[(\[][^()\[\]]{0,40}[)\]]")
+_CONJUNCTION_RE = re.compile(r",?\s+(?:and|&|und|et|y|e)\s+")
+_LEADING_AMP_RE = re.compile(r"^&\s*")
+
 def _org_word(word: str) -> bool:
     return (
         word in _ORG_WORDS
@@ -154,18 +174,18 @@ _GIVEN_WORD_RE = re.compile(
 def format_given(given: str) -> str:
     """CSL-style initials: ``JG`` -> ``J. G.``, ``J.-P.`` stays, names are kept."""
     given = given.strip().strip(",")
-    if re.search(r"[a-zà-ÿ]{2}\.$", given):  # "Julia." ends a sentence, not an initial
+    if _SENTENCE_END_RE.search(given):  # "Julia." ends a sentence, not an initial
         given = given[:-1]
     if not given:
         return given
     if _VANCOUVER_INITIALS_RE.match(given):
         return " ".join(f"{c}." for c in given)
     words: list[str] = []
-    for word in re.split(r"\s+", given):
-        if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?", word) or re.fullmatch(r"[A-Z]", word):
+    for word in given.split():
+        if _DOTTED_INITIALS_RE.fullmatch(word) or _ONE_CAPITAL_RE.fullmatch(word):
             # "J.A." -> "J. A."; "J" -> "J."
             words.extend(f"{c}." for c in word.replace(".", ""))
-        elif re.fullmatch(r"[A-Z]\.?-[A-Z]\.?", word):
+        elif _HYPHEN_INITIALS_RE.fullmatch(word):
             a, b = word.replace(".", "").split("-")
             words.append(f"{a}.-{b}.")
         else:
@@ -179,10 +199,10 @@ def looks_like_organisation(text: str) -> bool:
     words = text.split()
     if not words or ":" in text or len(words) > 12:  # titles have colons; names are short
         return False
-    if len(words) == 1 and re.fullmatch(r"[A-Z]{3,6}\.?", text):
+    if len(words) == 1 and _ACRONYM_RE.fullmatch(text):
         # A lone acronym ("UNICEF", "CDC"); "GUILMOTO C. Z." is a name in small capitals.
         return True
-    if any(_org_word(w) for w in re.findall(r"[^\W\d_]+", text.lower())) and not re.search(
+    if any(_org_word(w) for w in _LETTERS_RE.findall(text.lower())) and not re.search(
         r"\b[A-Z]{1,3}\b[,;]|\b[A-Z]\.\s?[A-Z]?\.?[,;]|\bet al\b", text
     ):
         return len(words) >= 2 or text.isupper()
@@ -215,7 +235,7 @@ def _person(family: str, given: str | None, suffix: str | None = None) -> Name:
 
 def _parse_one(part: str) -> Name | None:
     """One name written on its own: ``Hensley JG``, ``J. G. Hensley``, ``John Smith``."""
-    part = re.sub(r"\s+", " ", part).strip().rstrip(",;:").strip()
+    part = " ".join(part.split()).rstrip(",;:").strip()
     if not part:
         return None
     words = part.split(" ")
@@ -228,18 +248,18 @@ def _parse_one(part: str) -> Name | None:
         return Name(family=words[0].rstrip("."), suffix=suffix)
     # Family first, initials after: "Hensley JG", "Hensley J.G.", "van der Berg A".
     tail = words[-1]
-    if re.fullmatch(r"[A-Z]{1,4}\.+", tail) and not re.fullmatch(r"[A-Z]\.", tail):
+    if _CAPITALS_DOTS_RE.fullmatch(tail) and not _INITIAL_DOT_RE.fullmatch(tail):
         tail = tail.rstrip(".")  # "Hensley JG." / "Szerlip HM.." at the end of a list
-    if re.fullmatch(r"[A-Z]-[A-Za-z]\.?", tail):  # "Wang L-F", "Kim S-a."
+    if _HYPHEN_TAIL_RE.fullmatch(tail):  # "Wang L-F", "Kim S-a."
         return _person(" ".join(words[:-1]), tail.rstrip(".").replace("-", ".-") + ".", suffix)
-    if _VANCOUVER_INITIALS_RE.match(tail) or re.fullmatch(r"(?:[A-Z]\.-?)+", tail):
+    if _VANCOUVER_INITIALS_RE.match(tail) or _DOTTED_TAIL_RE.fullmatch(tail):
         fam_words = words[:-1]
         # "Smith J. A." -> initials spread over two words
-        while len(fam_words) > 1 and re.fullmatch(r"[A-Z]\.?", fam_words[-1]):
+        while len(fam_words) > 1 and _INITIAL_RE.fullmatch(fam_words[-1]):
             tail = fam_words.pop() + tail
         return _person(" ".join(fam_words), tail, suffix)
     # French/Italian habit: the family name in capitals first ("MICHEL Hélène").
-    if re.fullmatch(r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’\-]+", words[0]) and all(
+    if _UPPER_WORD_RE.fullmatch(words[0]) and all(
         w[0].isupper() and not w.isupper() for w in words[1:]
     ):
         return _person(words[0], " ".join(words[1:]), suffix)
@@ -249,7 +269,7 @@ def _parse_one(part: str) -> Name | None:
     while (
         i > 1
         and words[i - 1].lower() in _PARTICLES
-        and (words[i - 1][0].islower() or re.fullmatch(r"[A-Z]\.", words[i - 2]))
+        and (words[i - 1][0].islower() or _INITIAL_DOT_RE.fullmatch(words[i - 2]))
     ):
         i -= 1
     family = " ".join(words[i:]).rstrip(".")
@@ -326,8 +346,8 @@ def _starts_inverted(first: str, second: str) -> bool:
 
 def parse_names(text: str) -> tuple[tuple[Name, ...], bool]:
     """Parse an author list; returns the names and whether it ended in "et al."."""
-    text = compose_accents(re.sub(r"\s+", " ", text or "").strip())
-    text = re.sub(r"\b([A-Z])\.\s+-\s?([A-Z])\b", r"\1.-\2", text)  # "J. -P." -> "J.-P."
+    text = compose_accents(" ".join((text or "").split()))
+    text = _SPACED_HYPHEN_RE.sub(r"\1.-\2", text)  # "J. -P." -> "J.-P."
     if not text:
         return (), False
     et_al = False
@@ -336,17 +356,17 @@ def parse_names(text: str) -> tuple[tuple[Name, ...], bool]:
         et_al = True
         text = text[: m.start()]
     # "By"/"par"/"por" (not "von": it is a particle as often as a preposition).
-    text = re.sub(r"^(?:by|par|por)\s+", "", text.strip(), flags=re.IGNORECASE)
+    text = _BY_RE.sub("", text.strip())
     # Roles in brackets: "(Ed.)", "(Hrsg.)", "(Producers)", "(Writer/Director)".
-    text = re.sub(r"\s*[(\[][^()\[\]]{0,40}[)\]]", "", text)
+    text = _ROLE_RE.sub("", text)
     text = text.strip().rstrip(",;:").strip()
     if not text:
         return (), et_al
     if looks_like_organisation(text):
         return (Name(literal=text.rstrip(".")),), et_al
     # Normalise conjunctions to a separator.
-    text = re.sub(r",?\s+(?:and|&|und|et|y|e)\s+", ", ", text)
-    text = re.sub(r"^&\s*", "", text)
+    text = _CONJUNCTION_RE.sub(", ", text)
+    text = _LEADING_AMP_RE.sub("", text)
     # ";" separates names only when each piece is one inverted name ("Smith, J.; Jones, B.");
     # otherwise it is one more list separator ("Stahl M, Arnold D; ESMO Working Group").
     separator = ","

@@ -34,6 +34,14 @@ _SPACING_ACCENT_RE = re.compile(
 _ANY_ACCENT_RE = re.compile("[" + "".join(_SPACING_ACCENTS).replace("^", "\\^") + "]")
 
 
+
+# Patterns of the hot path, compiled once.
+_PAGES_WORD_RE = re.compile(r"^(?:pages?|pp?\.?|S\.|seiten)\s*", re.IGNORECASE)
+_RANGE_PARTS_RE = re.compile(r"([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)")
+_IN_RE = re.compile(r"^(?:in|dans|en)\s*:?\s+", re.IGNORECASE)
+_PNAS_USA_RE = re.compile(r"^(Proc Natl Acad Sci)\s+U\.?\s?S\.?\s?A\.?$")
+_ABBREVIATION_END_RE = re.compile(r"\b(?:[A-Z]|al|etc|Inc|Ltd|Co|St|vs)\.$")
+
 def compose_accents(text: str) -> str:
     """``G¨uttler`` -> ``Güttler``, ``Andr´ e`` -> ``André`` (NFC)."""
     if not _ANY_ACCENT_RE.search(text):
@@ -58,9 +66,9 @@ def expand_pages(pages: str) -> str:
     (``e123-e130`` and ``S1-S5`` keep their letters).
     """
     text = pages.strip().strip("()[] ")
-    text = re.sub(r"^(?:pages?|pp?\.?|S\.|seiten)\s*", "", text, flags=re.IGNORECASE)
+    text = _PAGES_WORD_RE.sub("", text)
     text = _DASH_RE.sub("-", text).strip(" .,;:")
-    m = re.fullmatch(r"([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)", text)
+    m = _RANGE_PARTS_RE.fullmatch(text)
     if not m:
         return text
     p1, first, p2, last = m.groups()
@@ -146,7 +154,7 @@ _QUOTES = "\"'“”‘’«»„"
 def clean_title(text: str) -> str | None:
     """Drop surrounding quotes, final sentence punctuation (not ``?`` or ``!``) and
     bracketed medium markers like ``[Internet]``."""
-    text = compose_accents(re.sub(r"\s+", " ", text).strip())
+    text = compose_accents(" ".join(text.split()))
     # Medium and genre markers are not part of the title (the type keeps what they say).
     text = re.sub(
         r"\s*\[(?:Internet|online|Online|serial online|electronic resource|Data ?set|Dataset"
@@ -157,7 +165,7 @@ def clean_title(text: str) -> str | None:
         flags=re.IGNORECASE,
     ).strip()
     text = text.strip(" ,;:")
-    if text.endswith(".") and not re.search(r"\b(?:[A-Z]|al|etc|Inc|Ltd|Co|St|vs)\.$", text):
+    if text.endswith(".") and not _ABBREVIATION_END_RE.search(text):
         text = text[:-1]
     text = text.strip()
     if len(text) >= 2 and text[0] in _QUOTES:
@@ -167,16 +175,16 @@ def clean_title(text: str) -> str | None:
         elif len(text) >= 2 and text[-1] in ",." and text[-2] in _QUOTES:
             text = text[:-2]
     text = text.strip().rstrip(",;:").strip()
-    if text.endswith(".") and not re.search(r"\b(?:[A-Z]|al|etc|Inc|Ltd|Co|St|vs)\.$", text):
+    if text.endswith(".") and not _ABBREVIATION_END_RE.search(text):
         text = text[:-1].rstrip()
     return text or None
 
 
 def clean_container(text: str) -> str | None:
     """Drop a leading ``In:``/``In``, quotes and final punctuation."""
-    text = re.sub(r"\s+", " ", text).strip()
-    text = re.sub(r"^(?:in|dans|en)\s*:?\s+", "", text, flags=re.IGNORECASE)
+    text = " ".join(text.split())
+    text = _IN_RE.sub("", text)
     # "Proc Natl Acad Sci USA": in Vancouver references the "USA" is the society's
     # place, not part of the journal's name (GROBID's labelled corpus marks it so).
-    text = re.sub(r"^(Proc Natl Acad Sci)\s+U\.?\s?S\.?\s?A\.?$", r"\1", text)
+    text = _PNAS_USA_RE.sub(r"\1", text)
     return clean_title(text)
