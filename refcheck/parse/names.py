@@ -133,7 +133,6 @@ _ORG_WORDS = frozenset(
 _ORG_PREFIXES = ("bundes", "forschungs")
 
 
-
 # Patterns of the hot path, compiled once.
 _SENTENCE_END_RE = re.compile(r"[a-zà-ÿ]{2}\.$")
 _DOTTED_INITIALS_RE = re.compile(r"(?:[A-Z]\.)+[A-Z]?")
@@ -152,6 +151,7 @@ _BY_RE = re.compile(r"^(?:by|par|por)\s+", re.IGNORECASE)
 _ROLE_RE = re.compile(r"\s*[(\[][^()\[\]]{0,40}[)\]]")
 _CONJUNCTION_RE = re.compile(r",?\s+(?:and|&|und|et|y|e)\s+")
 _LEADING_AMP_RE = re.compile(r"^&\s*")
+
 
 def _org_word(word: str) -> bool:
     return (

@@ -34,13 +34,13 @@ _SPACING_ACCENT_RE = re.compile(
 _ANY_ACCENT_RE = re.compile("[" + "".join(_SPACING_ACCENTS).replace("^", "\\^") + "]")
 
 
-
 # Patterns of the hot path, compiled once.
 _PAGES_WORD_RE = re.compile(r"^(?:pages?|pp?\.?|S\.|seiten)\s*", re.IGNORECASE)
 _RANGE_PARTS_RE = re.compile(r"([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)")
 _IN_RE = re.compile(r"^(?:in|dans|en)\s*:?\s+", re.IGNORECASE)
 _PNAS_USA_RE = re.compile(r"^(Proc Natl Acad Sci)\s+U\.?\s?S\.?\s?A\.?$")
 _ABBREVIATION_END_RE = re.compile(r"\b(?:[A-Z]|al|etc|Inc|Ltd|Co|St|vs)\.$")
+
 
 def compose_accents(text: str) -> str:
     """``G¨uttler`` -> ``Güttler``, ``Andr´ e`` -> ``André`` (NFC)."""
