@@ -96,7 +96,13 @@ def decode_text(document: Document) -> str:
             ) from None
     utf16 = sniff_utf16(data) if b"\x00" in data[:65536] else None
     if utf16 is not None:
-        return data.decode(utf16)
+        try:
+            return data.decode(utf16)
+        except UnicodeDecodeError as exc:  # the sniff reads an even-length sample
+            raise ExtractError(
+                f"{document.label}: not valid {utf16.upper()} text "
+                f"(byte 0x{data[exc.start]:02x} at offset {exc.start}: {exc.reason})"
+            ) from None
     if looks_binary(data):
         raise ExtractError(f"{document.label}: binary file (not a text document)")
     try:

@@ -122,6 +122,14 @@ def test_invalid_utf8_names_the_byte_and_offset() -> None:
     assert message.startswith("latin1.txt: not valid UTF-8 text (byte 0xfc at offset 1")
 
 
+def test_utf16_without_bom_cut_mid_character_is_refused_in_one_line() -> None:
+    # Found by benchmarks/fuzz_benchmark.py: the UTF-16 sniff read an even-length
+    # sample and the decoder then met the odd last byte.
+    with pytest.raises(ExtractError) as exc:
+        extract_references(doc(b"{\x00{\x00\x00", "cut.txt"))
+    assert _one_line(exc).startswith("cut.txt: not valid UTF-16-LE text (byte 0x00 at offset 4")
+
+
 def test_a_named_encoding_is_honoured() -> None:
     data = "Müller A. Über Dinge. Z Dinge. 2001;3:4.\n".encode("latin-1")
     refs = extract_references(doc(data, "latin1.txt", encoding="latin-1"), InputFormat.LINES)
