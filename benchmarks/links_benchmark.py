@@ -465,7 +465,7 @@ def main() -> None:
                              "time, scenario) as JSON lines, to see where time goes")
     parser.add_argument("--head-first", action="store_true",
                         help="refcheck with head_first=True (HEAD deep links, GET if needed)")
-    parser.add_argument("--max-concurrency", type=int, default=32,
+    parser.add_argument("--max-concurrency", type=int, default=64,
                         help="refcheck's global limit on requests in flight (lychee: 128)")
     parser.add_argument("--lychee", default=shutil.which("lychee") or "")
     args = parser.parse_args()

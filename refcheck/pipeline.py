@@ -78,7 +78,7 @@ class CheckOptions:
     use_cache: bool = True
     refresh: bool = False
     timeout: float = 15.0
-    link_concurrency: int = 32
+    link_concurrency: int = 64
     per_host_concurrency: int = 3
     severity_overrides: dict[str, Severity | None] = field(default_factory=dict)
     exclude_urls: tuple[re.Pattern[str], ...] = ()

@@ -335,7 +335,7 @@ class HttpLinkChecker(LinkChecker):
         cache: Cache,
         allow_private: bool = False,
         timeout: float = 15.0,
-        max_concurrency: int = 32,
+        max_concurrency: int = 64,
         per_host_concurrency: int = 3,
         per_host_interval: float = 0.1,
         user_agent: str | None = None,
