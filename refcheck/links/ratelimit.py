@@ -6,10 +6,12 @@ A host gets at most ``concurrency`` requests at once, request starts at least
 ``Retry-After``, or a ``RateLimit`` header saying the quota is spent).
 
 The limits adapt to what the host says. A ``RateLimit-Policy: 10;w=1`` (IETF draft) or
-``X-RateLimit-Limit``/``X-RateLimit-Interval`` pair (Crossref's spelling) widens the
-interval so refcheck stays under the quota; a 429 without such headers slows the
+``X-RateLimit-Limit``/``X-RateLimit-Interval`` pair (Crossref's spelling) sets the
+interval just under the quota, faster or slower than the default guess (never faster
+than a pace the user set for that host). A run of 429s without such headers slows the
 host's pace to below what it accepted in the last second, and a calm stretch
-afterwards speeds it up again step by step (never beyond the configured pace).
+afterwards speeds it up again step by step (never beyond the configured pace). A
+request given up on (timed out) still counts as the host's load for a while.
 """
 
 from __future__ import annotations
