@@ -356,21 +356,19 @@ _LAST_NAME_RE = re.compile(r"^((?:[A-Z][\w'-]+\s)?[A-Z]{1,3})\.\s+(?=[A-Z0-9])")
 _VANCOUVER_TAIL_RE = re.compile(r"\b[A-Z][\w'-]+\s[A-Z]{1,3},\s*(?P<bare>[A-Z][\w'-]+)?\s*$")
 
 
-def _take_last_author(draft: Draft, title: str) -> str:
+def _take_last_author(authors: str, title: str) -> tuple[str, str]:
     """Give a Vancouver author list back its last name when the labeller began the
-    title with it; returns the title without it."""
-    assert draft.authors is not None
+    title with it: the (authors, title) pair, unchanged when that is not the case."""
     m = _LAST_NAME_RE.match(title)
-    tail = _VANCOUVER_TAIL_RE.search(draft.authors.rstrip(" ,"))
+    tail = _VANCOUVER_TAIL_RE.search(authors.rstrip(" ,"))
     if not m or not tail:
-        return title
+        return authors, title
     has_surname = " " in m.group(1)
     # Initials alone ("A.") only finish a surname left bare at the list's end.
     if has_surname == bool(tail.group("bare")):
-        return title
+        return authors, title
     joiner = " " if tail.group("bare") else ", "
-    draft.authors = f"{draft.authors.rstrip(' ,')}{joiner}{m.group(1)}"
-    return title[m.end() :]
+    return f"{authors.rstrip(' ,')}{joiner}{m.group(1)}", title[m.end() :]
 
 
 _INITIALS_COLON_RE = re.compile(r"^((?:[A-Z]{1,3}|(?:[A-Z]\.\s?){1,3})):\s+(?=\S)")
@@ -394,9 +392,9 @@ def _place_journal_boundary(
     labeller may cut "… cells Cancer" | "Lett". When the title does not end in
     punctuation, the longest known journal name ending the two fields together becomes
     the container (a container that is itself a known journal only grows: "albumin
-    CRC" | "Crit Rev Clin Lab Sci"). Without a
-    container, only a reference with a volume or pages (a journal article that must
-    have a journal) gives the end of its title to a known journal.
+    CRC" | "Crit Rev Clin Lab Sci"). Without a container, only a reference with a
+    volume or pages (a journal article must have a journal) gives the end of its title
+    to a known journal.
     """
     from refcheck.parse.journals import is_known_journal
 
@@ -463,7 +461,7 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
         draft.authors = f"{draft.authors.rstrip()} {lost.group(1)}"
         title = title[lost.end() :]
     elif draft.authors and title:
-        title = _take_last_author(draft, title)
+        draft.authors, title = _take_last_author(draft.authors, title)
     container = first("container") or spill_after
     if title and not spill_after and runs.get("title"):
         gap = ""
