@@ -3,32 +3,28 @@ leaves unmarked: "… in MCF-7 cells Cancer Lett 1999;141:187-94" has no full st
 after its title, and only knowing that "Cancer Lett" is a journal tells where the
 title ends.
 
-The list (``refcheck/data/journals/names.txt.gz``: about 80,000 keys, each a journal
-abbreviation or title folded to lower-case letters and digits) is built from the same
-NLM and Crossref lists as the resolver's index (see that folder's README for sources
-and licences) by ``python -m refcheck.parse.journals SOURCE_DIR``. It is read on first
-use only.
+The list (``refcheck/data/journals/names.txt.gz``: about 75,000 keys, each a journal
+abbreviation or title folded by ``refcheck.resolve.journals.journal_key``) is built
+from the same NLM and Crossref lists as the resolver's index (see that folder's README
+for sources and licences) by ``python -m refcheck.parse.journals SOURCE_DIR``. It is
+read on first use only.
 """
 
 from __future__ import annotations
 
 import functools
 import gzip
-import json
 import re
 import sys
-import unicodedata
 from pathlib import Path
+
+# The resolver's key, so both stages fold journal names alike (only this light module
+# is loaded, not the Crossref client).
+from refcheck.resolve.journals import journal_key, shared_pairs
 
 __all__ = ["NAMES_PATH", "is_known_journal", "journal_key"]
 
 NAMES_PATH = Path(__file__).resolve().parent.parent / "data" / "journals" / "names.txt.gz"
-
-
-def journal_key(text: str) -> str:
-    """Lower-case ASCII letters and digits only: "N Engl J Med" -> "nengljmed"."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "", folded.replace("&", "and"))
 
 
 @functools.lru_cache(maxsize=1)
@@ -57,15 +53,10 @@ def _main_title(full: str) -> str:
 def build(source: Path) -> list[str]:
     """Every key, from the shared journal lists in ``source``."""
     keys: set[str] = set()
-    for name in ("medline-abbreviations.json", "ncbi-abbreviations.json"):
-        data = json.loads((source / name).read_text(encoding="utf-8"))
-        for full, abbr in data["default"]["container-title"].items():
-            for text in (abbr, re.sub(r"\s*\([^)]*\)", "", abbr or ""), _main_title(full)):
-                if text:
-                    keys.add(journal_key(text))
-    for line in (source / "crossref-squashed-abbreviations.tsv").read_text("utf-8").splitlines():
-        abbr, _, full = line.partition("\t")
-        keys.update(journal_key(t) for t in (abbr, _main_title(full)) if t)
+    for abbr, full, _squashed in shared_pairs(source):
+        for text in (abbr, re.sub(r"\s*\([^)]*\)", "", abbr), _main_title(full)):
+            if text:
+                keys.add(journal_key(text))
     return sorted(k for k in keys if len(k) >= 3)
 
 

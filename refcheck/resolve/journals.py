@@ -16,6 +16,7 @@ import functools
 import json
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -136,22 +137,27 @@ def container_similarity(cited: str, registered: tuple[str, ...]) -> float:
     return best
 
 
-def build_index(source: Path) -> list[tuple[str, str]]:
-    """Pairs (abbreviation key, full key) the rule cannot derive, from the shared lists."""
-    pairs: set[tuple[str, str]] = set()
+def shared_pairs(source: Path) -> Iterator[tuple[str, str, bool]]:
+    """(abbreviation, full title, whether the abbreviation is squashed) from the shared
+    journal lists in ``source``: the NLM lists, then Crossref's mined abbreviations,
+    which come without spaces or punctuation."""
     for name in ("medline-abbreviations.json", "ncbi-abbreviations.json"):
         data = json.loads((source / name).read_text(encoding="utf-8"))
         for full, abbr in data["default"]["container-title"].items():
-            if not abbreviation_fits(abbr, full) and journal_key(abbr) != journal_key(full):
-                pairs.add((journal_key(abbr), journal_key(full)))
+            yield abbr, full, False
     for line in (source / "crossref-squashed-abbreviations.tsv").read_text("utf-8").splitlines():
         abbr, _, full = line.partition("\t")
-        if (
-            abbr
-            and full
-            and journal_key(abbr) != journal_key(full)
-            and not squashed_fits(journal_key(abbr), full)
-        ):
+        yield abbr, full, True
+
+
+def build_index(source: Path) -> list[tuple[str, str]]:
+    """Pairs (abbreviation key, full key) the rule cannot derive, from the shared lists."""
+    pairs: set[tuple[str, str]] = set()
+    for abbr, full, squashed in shared_pairs(source):
+        if not abbr or not full or journal_key(abbr) == journal_key(full):
+            continue
+        fits = squashed_fits(journal_key(abbr), full) if squashed else abbreviation_fits(abbr, full)
+        if not fits:
             pairs.add((journal_key(abbr), journal_key(full)))
     return sorted(p for p in pairs if p[0] and p[1])
 
