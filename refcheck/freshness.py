@@ -126,22 +126,12 @@ def access_date_findings(
     return findings
 
 
+_AMA_MONTHS = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.",
+               "Oct.", "Nov.", "Dec.")  # fmt: skip
+
+
 def _ama_date(day: dt.date) -> str:
-    months = [
-        "Jan.",
-        "Feb.",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "Aug.",
-        "Sept.",
-        "Oct.",
-        "Nov.",
-        "Dec.",
-    ]
-    return f"{months[day.month - 1]} {day.day}, {day.year}"
+    return f"{_AMA_MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
 __all__ = [

@@ -396,6 +396,7 @@ def _place_journal_boundary(
     volume or pages (a journal article must have a journal) gives the end of its title
     to a known journal.
     """
+    # Here, not at the top: the list and the resolver's key load only when needed.
     from refcheck.parse.journals import is_known_journal
 
     if container is None:
@@ -464,9 +465,7 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
         draft.authors, title = _take_last_author(draft.authors, title)
     container = first("container") or spill_after
     if title and not spill_after and runs.get("title"):
-        gap = ""
-        if runs.get("container") and first("container") is not None:
-            gap = text[runs["title"][0][1] : runs["container"][0][0]]
+        gap = text[runs["title"][0][1] : runs["container"][0][0]] if runs.get("container") else ""
         numbered = bool(runs.get("volume") or runs.get("pages"))
         title, container = _place_journal_boundary(title, container, gap, numbered)
     draft.title = clean_title(title) if title else None

@@ -50,20 +50,7 @@ AMA_MON = [
     "Nov.",
     "Dec.",
 ]
-MLA_MON = [
-    "Jan.",
-    "Feb.",
-    "Mar.",
-    "Apr.",
-    "May",
-    "June",
-    "July",
-    "Aug.",
-    "Sept.",
-    "Oct.",
-    "Nov.",
-    "Dec.",
-]
+MLA_MON = AMA_MON  # MLA abbreviates months as AMA does
 NLM_MON = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 FR_MON = [
     "janvier",
