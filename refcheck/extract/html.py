@@ -249,14 +249,7 @@ class _Walker:
             return
         container = _is_container(element) and tag not in ("li", "a", "sup", "span")
         if container:
-            self.blocks.append(
-                Block(
-                    BlockKind.HEADING,
-                    [SourceLine(element.sourceline or 1, 1, "")],
-                    level=0,
-                    is_reference_heading=True,
-                )
-            )
+            self._section_mark(element, opens=True)
         if tag in _HEADINGS:
             # An unclosed <h2> swallows what follows it in libxml2's tree: the heading
             # is its inline text; its block children are walked as content.
@@ -292,14 +285,19 @@ class _Walker:
         else:
             self._children(element)
         if container:
-            self.blocks.append(
-                Block(
-                    BlockKind.HEADING,
-                    [SourceLine(element.sourceline or 1, 1, "")],
-                    level=0,
-                    is_end_heading=True,
-                )
+            self._section_mark(element, opens=False)
+
+    def _section_mark(self, element: Any, *, opens: bool) -> None:
+        """An invisible heading where a references container opens or closes."""
+        self.blocks.append(
+            Block(
+                BlockKind.HEADING,
+                [SourceLine(element.sourceline or 1, 1, "")],
+                level=0,
+                is_reference_heading=opens,
+                is_end_heading=not opens,
             )
+        )
 
     def _children(self, element: Any) -> None:
         for child in element:
