@@ -396,15 +396,15 @@ def _place_journal_boundary(
     volume or pages (a journal article must have a journal) gives the end of its title
     to a known journal.
     """
-    # Here, not at the top: the list and the resolver's key load only when needed.
-    from refcheck.parse.journals import is_known_journal
-
     if container is None:
         title = title.rstrip(" ,;")  # "… receptivity Fertility and Sterility, 1989"
     if title.rstrip()[-1:] in tuple(".?!:;,\"”'’)]") or gap.strip():
         return title, container
     if container is None and not numbered:
         return title, container
+    # Here, not at the top: the list and the resolver's key load only when needed.
+    from refcheck.parse.journals import is_known_journal
+
     known = container is not None and is_known_journal(container)
     head = title.split()
     tail = container.split() if container else []
