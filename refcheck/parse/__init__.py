@@ -32,6 +32,7 @@ from refcheck.parse.dates import find_year, parse_date
 from refcheck.parse.names import parse_names
 from refcheck.parse.normalise import expand_pages
 from refcheck.parse.rules import Draft, Prepared, parse_ama, parse_apa, prepare
+from refcheck.parse.shaping import finish_draft
 
 __all__ = ["MAX_CHARS", "parse_reference", "parse_references"]
 
@@ -75,7 +76,7 @@ def _parse(raw: str) -> Reference:
         return Reference()
     prep = prepare(text)
     draft = parse_apa(prep) or parse_ama(prep) or _learned(prep)
-    return build_reference(prep, draft)
+    return build_reference(prep, finish_draft(draft))
 
 
 def _learned(prep: Prepared) -> Draft:
@@ -120,6 +121,9 @@ _REPORT_WORDS = frozenset(
 )
 _REPORT_PHRASES = ("tech. rep", "technical rep", "working paper", "white paper", "policy brief",
                    "discussion paper", "occasional paper", "fact sheet")  # fmt: skip
+_SOCIETY_WORDS = frozenset(
+    ["soc", "society", "acad", "academy", "royal", "natl", "national", "inst", "institution"]
+)
 _CONF_WORDS = frozenset(
     [
         "proceedings",
@@ -207,8 +211,17 @@ def infer_type(prep: Prepared, draft: Draft) -> ReferenceType:
     container = draft.container or ""
     if container and _NEWS_RE.search(container) and not draft.volume:
         return ReferenceType.ARTICLE_NEWSPAPER
-    if container and not _CONF_WORDS.isdisjoint(_WORD_RE.findall(container.lower())):
-        return ReferenceType.PAPER_CONFERENCE
+    container_words = set(_WORD_RE.findall(container.lower()))
+    if container and not _CONF_WORDS.isdisjoint(container_words):
+        # A learned society's "Proceedings" is a journal: "Proc Natl Acad Sci",
+        # "Proc. Amer. Math. Soc.", "Proceedings of the Royal Society B".
+        society_journal = (
+            container_words & _CONF_WORDS <= {"proc", "proceedings"}
+            and not container_words.isdisjoint(_SOCIETY_WORDS)
+            and draft.volume
+        )
+        if not society_journal:
+            return ReferenceType.PAPER_CONFERENCE
     if _CHAPTER_RE.search(text) and (draft.container or draft.editors):
         return ReferenceType.CHAPTER
     if container and (draft.volume or draft.issue or draft.pages or draft.number):

@@ -44,10 +44,17 @@ _URL_INTRO_RE = re.compile(
 )
 
 _TRAILING = ".,;:'\"»”’"
+# "doi:10.1126/science.1193063.PMID:20847271": a DOI suffix runs to whitespace, but a
+# label glued on after a stop starts the next identifier, not more of the DOI.
+_GLUED_LABEL_RE = re.compile(r"[.,;](?=(?:PMID|PMCID)\s*:?\s*\d|PMC\d{3}|Epub\b|ISSN\b|ISBN\b)")
 
 
 def _strip_trailing(value: str) -> str:
-    """Drop sentence punctuation and unbalanced closing brackets after an identifier."""
+    """Drop sentence punctuation and unbalanced closing brackets after an identifier,
+    and a label glued on after it (".PMID:123")."""
+    glued = _GLUED_LABEL_RE.search(value)
+    if glued:
+        value = value[: glued.start()]
     while value:
         last = value[-1]
         if (

@@ -149,7 +149,8 @@ _UPPER_WORD_RE = re.compile(r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’\-]+")
 _SPACED_HYPHEN_RE = re.compile(r"\b([A-Z])\.\s+-\s?([A-Z])\b")
 _BY_RE = re.compile(r"^(?:by|par|por)\s+", re.IGNORECASE)
 _ROLE_RE = re.compile(r"\s*[(\[][^()\[\]]{0,40}[)\]]")
-_CONJUNCTION_RE = re.compile(r",?\s+(?:and|&|und|et|y|e)\s+")
+# "Svoboda K and, Malinow R": a stray comma after the conjunction is still a separator.
+_CONJUNCTION_RE = re.compile(r",?\s+(?:and|&|und|et|y|e),?\s+")
 _LEADING_AMP_RE = re.compile(r"^&\s*")
 
 
@@ -254,6 +255,9 @@ def _parse_one(part: str) -> Name | None:
         return _person(" ".join(words[:-1]), tail.rstrip(".").replace("-", ".-") + ".", suffix)
     if _VANCOUVER_INITIALS_RE.match(tail) or _DOTTED_TAIL_RE.fullmatch(tail):
         fam_words = words[:-1]
+        # "King III SB": the suffix stands between the family name and the initials.
+        if suffix is None and len(fam_words) > 1 and _SUFFIX_RE.fullmatch(fam_words[-1]):
+            suffix = fam_words.pop()
         # "Smith J. A." -> initials spread over two words
         while len(fam_words) > 1 and _INITIAL_RE.fullmatch(fam_words[-1]):
             tail = fam_words.pop() + tail

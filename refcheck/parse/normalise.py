@@ -38,7 +38,7 @@ _ANY_ACCENT_RE = re.compile("[" + "".join(_SPACING_ACCENTS).replace("^", "\\^") 
 _PAGES_WORD_RE = re.compile(r"^(?:pages?|pp?\.?|S\.|seiten)\s*", re.IGNORECASE)
 _RANGE_PARTS_RE = re.compile(r"([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)")
 _IN_RE = re.compile(r"^(?:in|dans|en)\s*:?\s+", re.IGNORECASE)
-_PNAS_USA_RE = re.compile(r"^(Proc Natl Acad Sci)\s+U\.?\s?S\.?\s?A\.?$")
+_PNAS_USA_RE = re.compile(r"^(Proc Nat[lI] Acad Sci)\s*,?\s+USA\.?$")
 _ABBREVIATION_END_RE = re.compile(r"\b(?:[A-Z]|al|etc|Inc|Ltd|Co|St|vs)\.$")
 
 

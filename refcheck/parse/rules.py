@@ -251,6 +251,44 @@ def _only_a_date(sentence: str) -> bool:
     return all(w.lower() in MONTHS or w.lower() in _DATE_WORDS for w in words)
 
 
+# NLM/Vancouver and AMA chapters: "Title. In: Laragh JH, Brenner BM, editors.
+# Hypertension. 2nd ed. New York: Raven Press; 1995. p. 465-78." (NLM) and "In: Smith J,
+# ed. Book. 2nd ed. McGraw-Hill; 2019:45-60." (AMA 11, no place).
+_CHAPTER_RE = re.compile(
+    r"(?P<title>[^\s].+?)\.\s+In:\s+(?P<editors>[^.:;]+?),?\s+(?:editors?|eds?)\.\s+"
+    r"(?P<book>[^\s].+?)\.\s+(?:(?P<edition>\d+(?:st|nd|rd|th)\s+(?:rev\.?\s+)?ed)\.\s+)?"
+    r"(?:(?P<place>[A-Z][^.:;]{1,40}?(?:,\s*[A-Z][A-Za-z.]{1,12})?):\s*)?"
+    r"(?P<publisher>[A-Z][^:;]{1,80}?);\s*(?P<year>(?:1[5-9]|20)\d\d)[a-z]?"
+    r"(?:\s*[A-Z][a-z]{2,8}\.?(?:\s*\d{1,2})?)?"
+    r"(?:\s*:\s*(?P<pages>[A-Za-z]?\d+[A-Za-z]?(?:\s*[-\u2013]\s*[A-Za-z]?\d+[A-Za-z]?)?)"
+    r"|\.\s*(?:p|pp)\.\s*(?P<pages2>[A-Za-z]?\d+[A-Za-z]?(?:\s*[-\u2013]\s*[A-Za-z]?\d+[A-Za-z]?)?))?"
+    r"\.?\s*$"
+)
+
+
+def _chapter(rest: str) -> Draft | None:
+    """A Vancouver or AMA book chapter, read whole or not at all."""
+    if " In: " not in rest:
+        return None
+    am = VANCOUVER_AUTHORS_PREFIX.match(rest)
+    m = _CHAPTER_RE.match(rest, am.end() if am else 0)
+    if m is None:
+        return None
+    return Draft(
+        type="chapter",
+        authors=am.group("authors") if am else None,
+        title=clean_title(m.group("title")),
+        editors=m.group("editors"),
+        container=clean_container(m.group("book")),
+        edition=m.group("edition"),
+        place=m.group("place"),
+        publisher=m.group("publisher"),
+        year=m.group("year"),
+        date_text=m.group("year"),
+        pages=m.group("pages") or m.group("pages2"),
+    )
+
+
 def parse_ama(prep: Prepared) -> Draft | None:
     """AMA / Vancouver / NLM: ``Authors. Title. Journal. 2009;54(3):211-8.``, web pages
     (``Authors. Title. Site. URL. Accessed ...``) and personal communications."""
@@ -260,6 +298,9 @@ def parse_ama(prep: Prepared) -> Draft | None:
     draft = Draft()
     if prep.personal:
         return _personal(rest, prep, draft)
+    chapter = _chapter(rest)
+    if chapter is not None:
+        return chapter
     block = find_volume_block(rest)
     head = rest
     if block is not None:

@@ -20,6 +20,9 @@ from refcheck.parse.identifiers import clean_doi, clean_url, find_identifiers
             "10.1002/(sici)1097-0258(19980815)17:15",
         ),
         ("https://doi.org/10.1000/a%2Fb", "10.1000/a/b"),
+        ("doi:10.1126/science.1193063.PMID:20847271.", "10.1126/science.1193063"),
+        ("doi: 10.1000/abc.def.Epub 2020 Jan 3.", "10.1000/abc.def"),
+        ("doi:10.1000/abc.def.epub.x", "10.1000/abc.def.epub.x"),  # lower case: the DOI's
     ],
 )
 def test_doi(text: str, doi: str) -> None:

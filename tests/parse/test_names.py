@@ -35,6 +35,16 @@ from refcheck.parse.names import format_given, parse_names
         ),
         ("Ludwig van Beethoven", [Name("Beethoven", "Ludwig", particle="van")], False),
         ("King ML Jr", [Name("King", "M. L.", suffix="Jr")], False),
+        (
+            "Douglas JS, King III SB",
+            [Name("Douglas", "J. S."), Name("King", "S. B.", suffix="III")],
+            False,
+        ),
+        (
+            "Wenthold RJ, Svoboda K and, Malinow R",
+            [Name("Wenthold", "R. J."), Name("Svoboda", "K."), Name("Malinow", "R.")],
+            False,
+        ),
         ("Smith A, Jones B, et al", [Name("Smith", "A."), Name("Jones", "B.")], True),
         ("Meyer K, Schulz L, u. a.", [Name("Meyer", "K."), Name("Schulz", "L.")], True),
         ("World Health Organization", [Name(literal="World Health Organization")], False),

@@ -276,3 +276,100 @@ def test_apa_template_leaves_quoted_titles_and_odd_tails_to_the_labeller() -> No
         "profile. Boston, MA. Retrieved from http://www.timeandlearning.org/?q=sass"
     )
     assert ref.container_title != "Boston, MA"  # a place, not a site
+
+
+@pytest.mark.parametrize(
+    ("raw", "editors", "book", "edition", "place", "publisher", "pages"),
+    [
+        (  # NLM's own chapter example
+            "Phillips SJ, Whisnant JP. Hypertension and stroke. In: Laragh JH, Brenner BM, "
+            "editors. Hypertension: pathophysiology, diagnosis, and management. 2nd ed. New "
+            "York: Raven Press; 1995. p. 465-78.",
+            ["Laragh", "Brenner"],
+            "Hypertension: pathophysiology, diagnosis, and management",
+            "2nd ed",
+            "New York",
+            "Raven Press",
+            "465-478",
+        ),
+        (  # AMA 11: no place, pages after the year
+            "Pirisi A, Jones B. Low health literacy prevents equal access to care. In: Smith J, "
+            "ed. Health Literacy in Practice. 2nd ed. McGraw-Hill; 2019:45-60.",
+            ["Smith"],
+            "Health Literacy in Practice",
+            "2nd ed",
+            None,
+            "McGraw-Hill",
+            "45-60",
+        ),
+        (  # edition without its full stop, the block's volume:pages form
+            "Marder SR. Psychiatric rating scales. In: Kaplan HI, Sadock BJ, eds. Comprehensive "
+            "Textbook of Psychiatry/VI 6th ed. Baltimore, Md: Williams and Wilkins; 1995; "
+            "1:619-635.",
+            ["Kaplan", "Sadock"],
+            "Comprehensive Textbook of Psychiatry/VI",
+            "6th ed",
+            "Baltimore, Md",
+            "Williams and Wilkins",
+            "619-635",
+        ),
+    ],
+)
+def test_vancouver_chapter(
+    raw: str,
+    editors: list[str],
+    book: str,
+    edition: str,
+    place: str | None,
+    publisher: str,
+    pages: str,
+) -> None:
+    ref = parse_reference(raw)
+    assert ref.type is ReferenceType.CHAPTER
+    assert [n.family for n in ref.editors] == editors
+    assert ref.container_title == book
+    assert (ref.edition, ref.publisher_place, ref.publisher, ref.page) == (
+        edition, place, publisher, pages,
+    )  # fmt: skip
+    assert ref.authors and ref.title and ref.issued is not None
+
+
+@pytest.mark.parametrize(
+    ("tail", "volume", "issue", "pages"),
+    [
+        ("Ann Oncol 2013;24 Suppl 6:vi51-6.", "24", "Suppl 6", "vi51-vi56"),
+        ("Alcohol Clin Exp Res 2005;29 Suppl:166S-171S.", "29", "Suppl", "166S-171S"),
+        ("Obstet Gynecol 1996; 88(4 Pt 1): 603-610.", "88", "4", "603-610"),
+        ("Int J Radiat Oncol Biol Phys. 2010;76(3 Suppl):S145-S150.", "76", "3", "S145-S150"),
+        ("J Physiol. 2005;568(Pt 2):539-551.", "568", "Pt 2", "539-551"),
+        ("Dev Suppl 1993; 115-124.", None, None, "115-124"),
+    ],
+)
+def test_parts_and_supplements(
+    tail: str, volume: str | None, issue: str | None, pages: str
+) -> None:
+    """A part or supplement after an issue number qualifies it; on its own it is the
+    issue; a page range where the volume goes is the pages."""
+    ref = parse_reference(f"Smith AB, Jones C. A study of supplements. {tail}")
+    assert (ref.volume, ref.issue, ref.page) == (volume, issue, pages)
+
+
+def test_language_note_leaves_the_title() -> None:
+    ref = parse_reference(
+        "Haas U, Motsch J. Premedication and preoperative fasting in pediatric anesthesia. "
+        "Results of a survey (in German). Anaesthesist 1998; 47:838-843."
+    )
+    assert ref.title == (
+        "Premedication and preoperative fasting in pediatric anesthesia. Results of a survey"
+    )
+    assert ref.note == "in German"
+    assert ref.container_title == "Anaesthesist"
+
+
+def test_pnas_keeps_its_nlm_abbreviation() -> None:
+    """The NLM abbreviation "Proc Natl Acad Sci U S A" is kept whole; a bare "USA"
+    after the name is the society's place and goes."""
+    spaced = parse_reference("Henriet P. Collagen. Proc Natl Acad Sci U S A 2000;97:10026-31.")
+    assert spaced.container_title == "Proc Natl Acad Sci U S A"
+    bare = parse_reference("Pinkel D. Cytogenetic analysis. Proc Natl Acad Sci USA 1986;83:2934-8.")
+    assert bare.container_title == "Proc Natl Acad Sci"

@@ -43,6 +43,13 @@ CASES = [
      "pregnancy. Journal of Midwifery & Women's Health, 54(3), 211-218."),
     (T.ARTICLE_NEWSPAPER, "Brody, J. E. (2017, July 24). Tackling the mystery of muscle cramps. "
      "The New York Times. https://www.nytimes.com/2017/07/24/well/cramps.html"),
+    (T.CHAPTER, "Phillips SJ, Whisnant JP. Hypertension and stroke. In: Laragh JH, Brenner BM, "
+     "editors. Hypertension: pathophysiology, diagnosis, and management. 2nd ed. New York: "
+     "Raven Press; 1995. p. 465-78."),
+    (T.ARTICLE_JOURNAL, "Henriet P, Zhong ZD. Contact with fibrillar collagen inhibits melanoma "
+     "cell proliferation. Proc Natl Acad Sci U S A (2000) 97:10026-10031."),
+    (T.ARTICLE_JOURNAL, "J. Smith, On sums of squares, Proc. Amer. Math. Soc. 125 (1997), "
+     "no. 10, 2975-2979."),
 ]  # fmt: skip
 
 

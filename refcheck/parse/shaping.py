@@ -1,0 +1,81 @@
+"""Finishing touches on a draft, whichever reader (template or labeller) made it:
+what a field carries that belongs in another field."""
+
+from __future__ import annotations
+
+import re
+
+from refcheck.parse.normalise import expand_pages
+from refcheck.parse.rules import Draft
+
+__all__ = ["finish_draft"]
+
+# "Results of a survey (in German)": the language of the article is a note, not title.
+_LANGUAGE_NOTE_RE = re.compile(
+    r"\s*[(\[]\s*(?P<note>in\s+(?:English|French|German|Spanish|Italian|Portuguese|Dutch"
+    r"|Russian|Polish|Czech|Hungarian|Swedish|Danish|Norwegian|Finnish|Turkish|Greek|Hebrew"
+    r"|Arabic|Chinese|Japanese|Korean)(?:\s+with\s+[^()\[\]]{1,40})?)\s*[)\]]\.?$",
+    re.IGNORECASE,
+)
+# "In: Kaplan HI, Sadock BJ, eds. Comprehensive Textbook of Psychiatry. 6th ed.
+# Baltimore: Williams and Wilkins": a Vancouver chapter's editors lead its book title.
+_LEADING_EDITORS_RE = re.compile(
+    r"^(?P<editors>[^.:;]*?[A-Z]{1,3}(?:\s+(?:Jr|Sr|[23](?:nd|rd)|II|III))?),?\s+"
+    r"(?:eds?|editors?|\(eds?\.?\))\.?[,:]?\s+(?P<rest>\S.*)$"
+)
+_BOOK_TAIL_RE = re.compile(
+    r"^(?P<book>.+?)[.,]?\s+(?P<edition>\d+(?:st|nd|rd|th)\s+(?:rev\.?\s+)?ed(?:n|ition)?)\.?"
+    r"(?:\s+(?P<place>[A-Z][^:;]{1,40}):\s*(?P<publisher>[^:;]{2,80}))?\.?$"
+)
+_PAGE_RANGE_RE = re.compile(r"\d+\s*[-\u2013]\s*\d+\.?")
+# "4 Pt 1", "3 Suppl", "76 Suppl 2": a part or supplement after an issue (or volume)
+# number qualifies it; the number is what bibliographic databases record.
+_QUALIFIED_NUMBER_RE = re.compile(
+    r"(?P<number>[A-Za-z]?\d+[A-Za-z]?)\s*,?\s+(?P<qualifier>(?:Suppl|Pt|Part|Spec)\.?(?:\s*\w+)?)",
+    re.IGNORECASE,
+)
+
+
+def _split_book(draft: Draft, container: str) -> str:
+    """A container that carries a chapter's editors, edition, place and publisher
+    ("Kaplan HI, Sadock BJ, eds. Textbook. 6th ed. Baltimore: Williams") gives them to
+    their own fields; returns the book's title."""
+    m = _LEADING_EDITORS_RE.match(container)
+    if m is None:
+        return container
+    if draft.editors is None:
+        draft.editors = m.group("editors")
+    draft.type = None  # a chapter, whatever the template took it for: let the type follow
+    book = m.group("rest")
+    tail = _BOOK_TAIL_RE.match(book)
+    if tail:
+        book = tail.group("book")
+        draft.edition = draft.edition or tail.group("edition")
+        if tail.group("place") and not (draft.place or draft.publisher):
+            draft.place, draft.publisher = tail.group("place"), tail.group("publisher").strip()
+    return book
+
+
+def finish_draft(draft: Draft) -> Draft:
+    """Move what one field carries into the field it belongs to (in place): a title's
+    language note, a container's editors and edition, a volume that is a page range,
+    a part or supplement qualifying an issue or volume number."""
+    if draft.title:
+        language = _LANGUAGE_NOTE_RE.search(draft.title)
+        if language and language.start() > 0:
+            draft.title = draft.title[: language.start()]
+            draft.note = draft.note or language.group("note")
+    if draft.container:
+        draft.container = _split_book(draft, draft.container)
+    volume = (draft.volume or "").strip()
+    if volume and not (draft.issue or draft.pages) and _PAGE_RANGE_RE.fullmatch(volume):
+        # "Dev Suppl 1993; 115-124.": a range where the volume goes is the pages.
+        draft.volume, draft.pages = None, expand_pages(volume)
+    qualified = _QUALIFIED_NUMBER_RE.fullmatch(volume)
+    if qualified:  # "29 Suppl", "24 Suppl 6"
+        draft.volume = qualified.group("number")
+        draft.issue = draft.issue or qualified.group("qualifier")
+    qualified = _QUALIFIED_NUMBER_RE.fullmatch((draft.issue or "").strip())
+    if qualified:  # "4 Pt 1", "3 Suppl"
+        draft.issue = qualified.group("number")
+    return draft
