@@ -25,6 +25,19 @@ _URL_RE = re.compile(
     r"(?:<\s*)?(?P<url>(?:https?|ftp)://[^\s<>\"]+|\bwww\.[^\s<>\"]+\.[^\s<>\"]+)",
     re.IGNORECASE,
 )
+# MLA 8 and later print addresses without their scheme: "medlineplus.gov/ency/article/
+# 003185.htm". A bare host counts only with a common top-level domain and a path, so a
+# site named "Healthline.com" stays a name.
+_BARE_URL_GATE_RE = re.compile(
+    r"\.(?:com|org|net|edu|gov|int|info|io|uk|de|fr|es|it|nl|ca|au|eu|ch|se|jp|in|nz|ie)/",
+    re.IGNORECASE,
+)
+_BARE_URL_RE = re.compile(
+    r"(?<![\w@/.:-])(?P<url>(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+    r"(?:com|org|net|edu|gov|int|info|io|uk|de|fr|es|it|nl|ca|au|eu|ch|se|jp|in|nz|ie)"
+    r"/[^\s<>\"]+)",
+    re.IGNORECASE,
+)
 _PMID_RE = re.compile(r"\bPMID\s*[:.]?\s*(?P<v>\d{1,9})\b")
 _PMCID_RE = re.compile(r"\b(?:PMCID\s*[:.]?\s*)?(?P<v>PMC\d{3,10})\b")
 _ARXIV_RE = re.compile(
@@ -131,6 +144,15 @@ def find_identifiers(text: str) -> Identifiers:
         else:
             ids.urls.append(clean_url(raw))
         ids.spans.append((start, end))
+    if _BARE_URL_GATE_RE.search(text):
+        for m in _BARE_URL_RE.finditer(text):
+            if ids.overlaps(m.start(), m.end()):
+                continue
+            raw = _strip_trailing(m.group("url"))
+            if raw.lower().startswith(("doi.org/", "dx.doi.org/")):
+                continue  # the DOI pattern below reads it
+            ids.urls.append("https://" + raw)
+            ids.spans.append((m.start(), m.start() + len(raw)))
     for m in _DOI_RE.finditer(text) if "10." in text else ():
         if ids.overlaps(m.start("doi"), m.end("doi")):
             continue

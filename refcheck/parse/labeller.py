@@ -430,6 +430,11 @@ def _place_journal_boundary(
     return title, container
 
 
+_DATE_WORD_RE = re.compile(
+    r"(?:last\s+)?(?:modified|updated|reviewed|published|posted)|last", re.IGNORECASE
+)
+
+
 def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     """Turn token labels (fine or field-level) into draft fields, shaped by the
     normalisers."""
@@ -464,6 +469,22 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     elif draft.authors and title:
         draft.authors, title = _take_last_author(draft.authors, title)
     container = first("container") or spill_after
+    if (
+        container is None
+        and draft.authors
+        and runs.get("title")
+        and runs["author"][0][0] > runs["title"][0][0]
+        and not (runs.get("date") and runs["date"][0][0] < runs["title"][0][0])
+    ):
+        # MLA without an author: '"Leg Cramps." MedlinePlus, U.S. National Library of
+        # Medicine, 2 Feb. 2021': what follows a leading title is the site (and its
+        # publisher), not its author.
+        site, _, owner = draft.authors.partition(", ")
+        container, draft.authors = site, None
+        if owner and not draft.publisher:
+            draft.publisher = owner.strip(" ,.")
+    if container and _DATE_WORD_RE.fullmatch(container.strip(" .,")):
+        container = None  # "Last modified April 2, 2019" with the date read apart
     if title and not spill_after and runs.get("title"):
         gap = text[runs["title"][0][1] : runs["container"][0][0]] if runs.get("container") else ""
         numbered = bool(runs.get("volume") or runs.get("pages"))
@@ -499,7 +520,8 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     if pages:
         draft.pages = expand_pages(pages)
     publisher = first("publisher")
-    draft.publisher = publisher.strip(" ,.;:") if publisher else None
+    if publisher:
+        draft.publisher = publisher.strip(" ,.;:")
     location = first("location")
     draft.place = location.strip(" ,.;:") if location else None
     edition = first("edition")

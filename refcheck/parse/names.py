@@ -128,6 +128,19 @@ _ORG_WORDS = frozenset(
         "ministerium",
         "amt",
         "bundesamt",
+        # French, German, Spanish and Italian agencies: "Haute Autorité de Santé",
+        # "Santé publique France", "Istituto Superiore di Sanità".
+        "autorité",
+        "agence",
+        "santé",
+        "agencia",
+        "salud",
+        "gesundheit",
+        "verband",
+        "kommission",
+        "istituto",
+        "ministero",
+        "sanità",
     ]
 )
 _ORG_PREFIXES = ("bundes", "forschungs")

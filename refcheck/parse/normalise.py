@@ -112,12 +112,33 @@ _VOL_ISSUE_PAGES = re.compile(
 )
 
 
+_PAGES_PART = r"(?P<pages>[A-Za-z]{0,3}\d\w*(?:\s*[-\u2013\u2014]\s*[A-Za-z]{0,3}\d\w*)?)"
+_VOL_ISSUE_PART = (
+    r"(?P<vol>[A-Za-z]?\d[\w.]*)"
+    r"(?:\s*\((?P<iss>[^()]{1,30})\)|\s*:?\s+(?P<sup>(?:Suppl|Pt)\.?\s*\w+))?"
+)
+# The same block in the orders other medical journals print it: "(1998) 9:1379-1394",
+# "158:649-57, 1997", "1999, 83: 143D-150D" (BioMed Central), "2001; 29, pages 278-280".
+_OTHER_BLOCKS = (
+    re.compile(rf"\((?P<year>(?:1[5-9]|20)\d\d)[a-z]?\)\s*{_VOL_ISSUE_PART}\s*:\s*{_PAGES_PART}"),
+    re.compile(rf"(?<![\w.:;/-]){_VOL_ISSUE_PART}\s*:\s*{_PAGES_PART},\s*(?P<year>(?:1[5-9]|20)\d\d)[a-z]?"),
+    re.compile(rf"(?P<year>(?:1[5-9]|20)\d\d)[a-z]?,\s*{_VOL_ISSUE_PART}\s*:\s*{_PAGES_PART}"),
+    re.compile(rf"(?P<year>(?:1[5-9]|20)\d\d)[a-z]?\s*;\s*{_VOL_ISSUE_PART},\s*pages\s+{_PAGES_PART}"),
+)
+
+
 def find_volume_block(text: str) -> VolumeBlock | None:
     """Find a Vancouver/AMA block (``2009;54(3):211-8``, ``2002:CD000121``,
-    ``2010 Oct 12;5:e123``); the last one in the text wins, as it follows the journal."""
+    ``2010 Oct 12;5:e123``, and the orders ``(1998) 9:1379-94``, ``158:649-57, 1997``,
+    ``1999, 83: 143D-150D``); the last one in the text wins, as it follows the journal."""
     found = None
     for m in _VANCOUVER_BLOCK.finditer(text):
         found = m
+    if ":" in text or "pages" in text:
+        for pattern in _OTHER_BLOCKS:
+            for m in pattern.finditer(text):
+                if found is None or m.end() > found.end():
+                    found = m
     if found is None:
         return None
     g = found.groupdict()
@@ -126,7 +147,7 @@ def find_volume_block(text: str) -> VolumeBlock | None:
         year=g["year"],
         month_text=(g.get("mon") or "").strip() or None,
         volume=(g.get("vol") or "").strip() or None,
-        issue=(g.get("iss") or "").strip() or None,
+        issue=(g.get("iss") or g.get("sup") or "").strip() or None,
         pages=pages,
         number=g.get("num"),
         start=found.start(),

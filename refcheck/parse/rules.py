@@ -111,7 +111,9 @@ def tidy(text: str) -> str:
     """Collapse the holes left by removed spans: spaces, doubled punctuation."""
     text = re.sub(r"\s+", " ", text)
     text = re.sub(r"([.,;:])(?:\s+[.,;:])+", r"\1", text)
-    text = re.sub(r"\s+([.,;:])", r"\1", text)
+    text = re.sub(r"\s+([.,;])", r"\1", text)
+    # French typography spaces a colon ("type 2 : stratégie"): keep " : ", close "14 :99".
+    text = re.sub(r"\s+:(?=\S|$)", ":", text)
     return text.strip(" ,;:")
 
 
@@ -289,6 +291,9 @@ def _chapter(rest: str) -> Draft | None:
     )
 
 
+_MORE_INITIALS_RE = re.compile(r"[A-Z]\.(?:[\s,]|[A-Z]\.)")
+
+
 def parse_ama(prep: Prepared) -> Draft | None:
     """AMA / Vancouver / NLM: ``Authors. Title. Journal. 2009;54(3):211-8.``, web pages
     (``Authors. Title. Site. URL. Accessed ...``) and personal communications."""
@@ -334,6 +339,10 @@ def parse_ama(prep: Prepared) -> Draft | None:
         draft.authors = first_sentence
         head = head[len(first_sentence) + 1 :].strip()
     elif am:
+        if _MORE_INITIALS_RE.match(head, am.end()):
+            return None  # "Staprans S. I., Hamilton B. L.": stopped initials, not Vancouver
+        if not re.search(r"[.:]\s*$", am.group(0)) and head[am.end() - 1 : am.end()] != ":":
+            return None  # "Adam DI Kramer, Jamie E Guillory": a list ends with a stop
         draft.authors = am.group("authors")
         head = head[am.end() :]
     elif block is not None:

@@ -46,6 +46,10 @@ def test_doi_org_url_is_a_doi_not_a_url() -> None:
         ("Available from: <https://x.org/a?b=1&c=2>.", "https://x.org/a?b=1&c=2"),
         ("at www.example.com/page;", "http://www.example.com/page"),
         ("https://x.org/path/,", "https://x.org/path/"),
+        (  # MLA 8 prints no scheme
+            "2 Feb. 2021, medlineplus.gov/ency/article/003185.htm. Accessed 10 Mar. 2022.",
+            "https://medlineplus.gov/ency/article/003185.htm",
+        ),
     ],
 )
 def test_url(text: str, url: str) -> None:
@@ -80,3 +84,10 @@ def test_identifiers_reach_the_reference() -> None:
     assert ref.container_title == "J Midwifery Womens Health"
     assert (ref.volume, ref.issue, ref.page) == ("54", "3", "211-218")
     assert ref.urls == ()
+
+
+def test_a_bare_host_without_a_path_is_not_an_address() -> None:
+    """"Healthline.com" names a site; "Phys.Rev.Lett/9" and e-mail addresses are not hosts."""
+    assert find_identifiers('Doe J. "Thing." Healthline.com, 2020.').urls == []
+    assert find_identifiers("Write to jane@example.org/x for it.").urls == []
+    assert find_identifiers("doi.org/10.1000/xyz").urls == []

@@ -19,7 +19,7 @@ from refcheck.parse.labeller import (
     second_pass_features,
     use_model,
 )
-from refcheck.parse.tokens import features, set_lexicon, stack_features, tokenise
+from refcheck.parse.tokens import Token, features, set_lexicon, stack_features, tokenise
 from training.train import build_lexicon
 
 
@@ -339,3 +339,50 @@ def test_lexicon_is_learned_from_labels_and_shipped_with_the_model() -> None:
     set_lexicon(shipped)
     word, field = next(iter(shipped.items()))
     assert "d=" + field in features(tokenise(word))[0]
+
+
+def _label_spans(text: str, spans: dict[str, str]) -> tuple[list[Token], list[str]]:
+    """Tokens of ``text`` labelled by which quoted piece of it they fall in."""
+    tokens = tokenise(text)
+    where = {label: (text.index(p), text.index(p) + len(p)) for p, label in spans.items()}
+    labels = []
+    for _word, start, _end in tokens:
+        found = [label for label, (a, b) in where.items() if a <= start < b]
+        labels.append(found[0] if found else "O")
+    return tokens, labels
+
+
+def test_site_after_a_leading_title_is_the_container() -> None:
+    """MLA without an author: the labeller's "author" after the title is the site and
+    its publisher."""
+    text = '"Leg Cramps." MedlinePlus, U.S. National Library of Medicine, 2 Feb. 2021.'
+    tokens, labels = _label_spans(
+        text,
+        {
+            '"Leg Cramps."': "title",
+            "MedlinePlus, U.S. National Library of Medicine,": "author",
+            "2 Feb. 2021": "date",
+        },
+    )
+    draft = decode(text, tokens, labels)
+    assert draft.authors is None
+    assert draft.title == "Leg Cramps"
+    assert draft.container == "MedlinePlus"
+    assert draft.publisher == "U.S. National Library of Medicine"
+
+
+def test_a_date_keyword_is_not_a_container() -> None:
+    text = 'American Diabetes Association. "Gestational Diabetes." Last modified April 2, 2019.'
+    tokens, labels = _label_spans(
+        text,
+        {
+            "American Diabetes Association.": "author",
+            '"Gestational Diabetes."': "title",
+            "Last": "journal",
+            "modified April 2, 2019.": "date",
+        },
+    )
+    draft = decode(text, tokens, labels)
+    assert draft.container is None
+    assert draft.authors == "American Diabetes Association."
+    assert draft.year == "2019"

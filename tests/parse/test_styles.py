@@ -373,3 +373,15 @@ def test_pnas_keeps_its_nlm_abbreviation() -> None:
     assert spaced.container_title == "Proc Natl Acad Sci U S A"
     bare = parse_reference("Pinkel D. Cytogenetic analysis. Proc Natl Acad Sci USA 1986;83:2934-8.")
     assert bare.container_title == "Proc Natl Acad Sci"
+
+
+def test_french_web_reference_keeps_its_spaced_colon() -> None:
+    ref = parse_reference(
+        "Haute Autorité de Santé. Diabète de type 2 : stratégie thérapeutique. 2024. "
+        "Disponible sur : https://www.has-sante.fr/jcms/p_3191108 (consulté le 12 février 2025)."
+    )
+    assert [n.literal for n in ref.authors] == ["Haute Autorité de Santé"]
+    assert ref.title == "Diabète de type 2 : stratégie thérapeutique"
+    assert ref.issued == PartialDate(2024)
+    assert ref.accessed == PartialDate(2025, 2, 12)
+    assert ref.urls == ("https://www.has-sante.fr/jcms/p_3191108",)
