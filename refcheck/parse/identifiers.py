@@ -57,6 +57,13 @@ _URL_INTRO_RE = re.compile(
 )
 
 _TRAILING = ".,;:'\"»”’"
+_BROKEN_URL_END_RE = re.compile(r"(?:/|www\.|[-_])$", re.IGNORECASE)
+# What may continue an address after a line break: a path piece with a "/", a file
+# name or a host ("boston.com/…"), never "(accessed", "[cited" or a plain word.
+_URL_CONTINUATION_RE = re.compile(
+    r"[ \t]{1,2}(?P<more>[\w~%-]+(?:\.[\w-]+)*"
+    r"(?:/[^\s<>\"]*|\.(?:html?|php|aspx?|pdf|shtml?|cfm|jsp|xml)\b[^\s<>\"]*))"
+)
 # "doi:10.1126/science.1193063.PMID:20847271": a DOI suffix runs to whitespace, but a
 # label glued on after a stop starts the next identifier, not more of the DOI.
 _GLUED_LABEL_RE = re.compile(r"[.,;](?=(?:PMID|PMCID)\s*:?\s*\d|PMC\d{3}|Epub\b|ISSN\b|ISBN\b)")
@@ -132,8 +139,16 @@ def find_identifiers(text: str) -> Identifiers:
     else:
         urls = _URL_RE.finditer(text)
     for m in urls:
-        raw = _strip_trailing(m.group("url"))
-        start, end = m.start(), m.start("url") + len(raw)
+        found, found_end = m.group("url"), m.end("url")
+        if _BROKEN_URL_END_RE.search(found):
+            # A line break inside an address leaves a space in it ("http://www. boston.com/…",
+            # ".../tateresearch/ tatepapers/08spring/x.shtm"): checked as it stands, the
+            # address would be reported dead.
+            more = _URL_CONTINUATION_RE.match(text, found_end)
+            if more:
+                found, found_end = found + more.group("more"), more.end()
+        raw = _strip_trailing(found)
+        start, end = m.start(), found_end - (len(found) - len(raw))
         intro = _URL_INTRO_RE.search(text, max(0, start - 40), start)
         if intro:
             start = intro.start()

@@ -160,6 +160,7 @@ _DOTTED_TAIL_RE = re.compile(r"(?:[A-Z]\.-?)+")
 _INITIAL_RE = re.compile(r"[A-Z]\.?")
 _UPPER_WORD_RE = re.compile(r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’\-]+")
 _SPACED_HYPHEN_RE = re.compile(r"\b([A-Z])\.\s+-\s?([A-Z])\b")
+_TWO_VANCOUVER_NAMES_RE = re.compile(r"\b[A-Z][\w'’-]+ [A-Z]{1,3},\s*[A-Z][\w'’-]+ [A-Z]{1,3}\b")
 _BY_RE = re.compile(r"^(?:by|par|por)\s+", re.IGNORECASE)
 _ROLE_RE = re.compile(r"\s*[(\[][^()\[\]]{0,40}[)\]]")
 # "Svoboda K and, Malinow R": a stray comma after the conjunction is still a separator.
@@ -368,9 +369,14 @@ def parse_names(text: str) -> tuple[tuple[Name, ...], bool]:
     if not text:
         return (), False
     et_al = False
+    group = None
     m = _ET_AL_RE.search(text)
     if m:
         et_al = True
+        # "Martinez-Leon M, et al.; ImageKids Study Group": a group author after "et al."
+        tail = text[m.end() :].strip(" .,;:")
+        if tail and looks_like_organisation(tail):
+            group = Name(literal=tail)
         text = text[: m.start()]
     # "By"/"par"/"por" (not "von": it is a particle as often as a preposition).
     text = _BY_RE.sub("", text.strip())
@@ -389,7 +395,7 @@ def parse_names(text: str) -> tuple[tuple[Name, ...], bool]:
     separator = ","
     if ";" in text:
         pieces = [p for p in text.split(";") if p.strip()]
-        if all(p.count(",") <= 1 for p in pieces):
+        if all(p.count(",") <= 1 and not _TWO_VANCOUVER_NAMES_RE.search(p) for p in pieces):
             separator = ";"
         else:
             text = text.replace(";", ",")
@@ -428,4 +434,6 @@ def parse_names(text: str) -> tuple[tuple[Name, ...], bool]:
             one = _parse_one(part)
             if one:
                 names.append(one)
+    if group is not None:
+        names.append(group)
     return tuple(names), et_al

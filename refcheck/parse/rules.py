@@ -192,8 +192,11 @@ _VANC_AUTHORS_RE = re.compile(
 )
 
 
+# A group author may close the list after a semicolon: "Arnold D; ESMO Guidelines
+# Working Group." and "et al.; ImageKids Study Group."
 VANCOUVER_AUTHORS_PREFIX = re.compile(
-    rf"^(?P<authors>{_VANC_NAME}(?:,\s{_VANC_NAME})*(?:,?\s(?:et\sal|and\sothers))?)\.?\s+(?=\S)"
+    rf"^(?P<authors>{_VANC_NAME}(?:,\s{_VANC_NAME})*(?:,?\s(?:et\sal|and\sothers))?"
+    r"(?:\.?;\s[A-Z][^.;:]{2,80})?)\.?\s+(?=\S)"
 )
 
 
@@ -292,6 +295,8 @@ def _chapter(rest: str) -> Draft | None:
 
 
 _MORE_INITIALS_RE = re.compile(r"[A-Z]\.(?:[\s,]|[A-Z]\.)")
+_ONE_GIVEN_NAME_RE = re.compile(r"[A-Z][a-z]+\s[A-Z]")
+_NAME_LIST_GOES_ON_RE = re.compile(r"[A-Z][\w'’-]+(?:,\s|\s+(?:and|&)\s+[A-Z])")
 
 
 def parse_ama(prep: Prepared) -> Draft | None:
@@ -343,6 +348,10 @@ def parse_ama(prep: Prepared) -> Draft | None:
             return None  # "Staprans S. I., Hamilton B. L.": stopped initials, not Vancouver
         if not re.search(r"[.:]\s*$", am.group(0)) and head[am.end() - 1 : am.end()] != ":":
             return None  # "Adam DI Kramer, Jamie E Guillory": a list ends with a stop
+        if _ONE_GIVEN_NAME_RE.fullmatch(am.group("authors")) and _NAME_LIST_GOES_ON_RE.match(
+            head, am.end()
+        ):
+            return None  # "David R. Karger, Philip N. Klein, and …": given names first
         draft.authors = am.group("authors")
         head = head[am.end() :]
     elif block is not None:

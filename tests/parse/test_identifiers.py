@@ -46,6 +46,15 @@ def test_doi_org_url_is_a_doi_not_a_url() -> None:
         ("Available from: <https://x.org/a?b=1&c=2>.", "https://x.org/a?b=1&c=2"),
         ("at www.example.com/page;", "http://www.example.com/page"),
         ("https://x.org/path/,", "https://x.org/path/"),
+        (  # a line break inside the address left a space
+            "Boston Globe, http://www. boston.com/business/globe/2007/tjx.",
+            "http://www.boston.com/business/globe/2007/tjx",
+        ),
+        (
+            "Link: http://www.tate.org.uk/research/ tatepapers/08spring/breakell.shtm.",
+            "http://www.tate.org.uk/research/tatepapers/08spring/breakell.shtm",
+        ),
+        ("Available at: http://x.org/ (accessed 3 May 2020)", "http://x.org/"),
         (  # MLA 8 prints no scheme
             "2 Feb. 2021, medlineplus.gov/ency/article/003185.htm. Accessed 10 Mar. 2022.",
             "https://medlineplus.gov/ency/article/003185.htm",

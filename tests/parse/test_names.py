@@ -46,6 +46,15 @@ from refcheck.parse.names import format_given, parse_names
             False,
         ),
         ("Smith A, Jones B, et al", [Name("Smith", "A."), Name("Jones", "B.")], True),
+        (
+            "Assa A, Martinez-Leon M, et al.; ImageKids Study Group",
+            [
+                Name("Assa", "A."),
+                Name("Martinez-Leon", "M."),
+                Name(literal="ImageKids Study Group"),
+            ],
+            True,
+        ),
         ("Meyer K, Schulz L, u. a.", [Name("Meyer", "K."), Name("Schulz", "L.")], True),
         ("World Health Organization", [Name(literal="World Health Organization")], False),
         (

@@ -385,3 +385,41 @@ def test_french_web_reference_keeps_its_spaced_colon() -> None:
     assert ref.issued == PartialDate(2024)
     assert ref.accessed == PartialDate(2025, 2, 12)
     assert ref.urls == ("https://www.has-sante.fr/jcms/p_3191108",)
+
+
+def test_vancouver_group_author_after_a_semicolon() -> None:
+    ref = parse_reference(
+        "Stahl M, Arnold D; ESMO Guidelines Working Group. Oesophageal cancer: ESMO clinical "
+        "practice guidelines. Ann Oncol 2013;24 Suppl 6:vi51-6."
+    )
+    assert [n.family or n.literal for n in ref.authors] == [
+        "Stahl", "Arnold", "ESMO Guidelines Working Group",
+    ]  # fmt: skip
+    assert ref.title == "Oesophageal cancer: ESMO clinical practice guidelines"
+    assert (ref.volume, ref.issue, ref.page) == ("24", "Suppl 6", "vi51-vi56")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "J Immunol 158:649-57, 1997.",
+        "J Immunol (1997) 158:649-657.",
+        "J Immunol. 1997, 158: 649-657.",
+        "J Immunol 1997; 158, pages 649-657.",
+    ],
+)
+def test_vancouver_block_in_other_orders(raw: str) -> None:
+    ref = parse_reference(f"Rogers WO, Bucy RP. Visualization of T cell activation in vivo. {raw}")
+    assert [n.family for n in ref.authors] == ["Rogers", "Bucy"]
+    assert ref.title == "Visualization of T cell activation in vivo"
+    assert ref.container_title == "J Immunol"
+    assert (ref.issued, ref.volume, ref.page) == (PartialDate(1997), "158", "649-657")
+
+
+def test_given_names_first_are_not_read_as_vancouver() -> None:
+    ref = parse_reference(
+        "David R. Karger, Philip N. Klein, and Robert E. Tarjan. A randomized linear-time "
+        "algorithm to find minimum spanning trees. Journal of the ACM, 42(2):321-328, 1995."
+    )
+    assert [n.family for n in ref.authors] == ["Karger", "Klein", "Tarjan"]
+    assert ref.title == "A randomized linear-time algorithm to find minimum spanning trees"
