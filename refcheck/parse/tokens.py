@@ -29,7 +29,6 @@ _SHAPE_TABLE = str.maketrans(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
     "X" * 26 + "x" * 26 + "d" * 10,
 )
-_SQUEEZE_RE = re.compile(r"(.)\1+")
 _YEAR_RE = re.compile(r"^\(?(1[5-9]\d\d|20[0-4]\d)[a-z]?\W*$")
 _RANGE_RE = re.compile(r"^[A-Za-z]?\d+\s*[-\u2013\u2014]+\s*[A-Za-z]?\d+\W*$")
 
@@ -237,12 +236,29 @@ def set_lexicon(lexicon: dict[str, str]) -> None:
         _word_info.cache_clear()
 
 
+def _shape(tok: str) -> str:
+    """The token's character classes ("Xx", "d-d", ...), runs squeezed, first six: a
+    loop that stops at six is several times faster than squeezing long tokens (URLs)
+    with a regex."""
+    out: list[str] = []
+    prev = ""
+    for c in tok.translate(_SHAPE_TABLE):
+        if c != prev:
+            out.append(c)
+            if len(out) == 6:
+                break
+            prev = c
+    return "".join(out)
+
+
 def _word_features(tok: str) -> WordFeatures:
     """(core word, shape, trailing punctuation, flags) of one token."""
-    core = _CORE_RE.sub("", tok)
-    low = core.lower()
-    shape = _SQUEEZE_RE.sub(r"\1", tok.translate(_SHAPE_TABLE))[:6]
     last = tok[-1]
+    # Most tokens are bare words: no regex needed to strip them (``isalnum`` characters
+    # are all ``\w``).
+    core = tok if tok[0].isalnum() and last.isalnum() else _CORE_RE.sub("", tok)
+    low = core.lower()
+    shape = _shape(tok)
     trail = last if not last.isalnum() else "_"
     flags: list[str] = []
     if core:
@@ -253,11 +269,16 @@ def _word_features(tok: str) -> WordFeatures:
                 flags.append("allcap")
         elif first.islower():
             flags.append("low")
-        if core.isdigit():
+        # A word of letters only (most) has no digit: skip the per-character scan and
+        # the year pattern, which needs digits.
+        digits = not core.isalpha()
+        if digits and core.isdigit():
             flags.append("num" if len(core) < 5 else "longnum")
-        elif any(c.isdigit() for c in core):
+        elif digits and any(c.isdigit() for c in core):
             flags.append("hasdigit")
-        if _YEAR_RE.match(tok):
+        else:
+            digits = False
+        if digits and _YEAR_RE.match(tok):
             flags.append("year")
         if len(core) == 1 and first.isupper():
             flags.append("initial")
