@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from refcheck.parse.tokens import (
     FEATURE_VERSION,
     MONTHS,
     Token,
-    features,
+    encoded_features,
     set_lexicon,
     stack_features,
     tokenise,
@@ -136,7 +137,7 @@ def label_tokens(tokens: list[Token], model_dir: Path | None = None) -> list[str
     if tagger is None:
         return None
     set_lexicon(load_lexicon(directory))
-    feats = features(tokens)
+    feats = encoded_features(tokens)
     second = load_second_pass(directory)
     with _tag_lock:  # a crfsuite Tagger holds per-call state: one caller at a time
         labels: list[str] = tagger.tag(feats)
@@ -145,13 +146,15 @@ def label_tokens(tokens: list[Token], model_dir: Path | None = None) -> list[str
     return labels
 
 
-def second_pass_features(feats: list[list[str]], labels: list[str]) -> list[list[str]]:
+def second_pass_features(
+    feats: Sequence[Sequence[str | bytes]], labels: list[str]
+) -> list[list[str | bytes]]:
     """The second pass's features: the first pass's, and its whole reading.
 
     (Measured: giving the second pass only each token's own features, its neighbours
     being summed up by the first reading, scored 0.945 against 0.950 and was no faster.)
     """
-    return [f + s for f, s in zip(feats, stack_features(labels), strict=True)]
+    return [[*f, *s] for f, s in zip(feats, stack_features(labels), strict=True)]
 
 
 _PUNCT_ONLY = frozenset("()[];:,.")
