@@ -181,24 +181,27 @@ def _smooth(tokens: list[Token], labels: list[str]) -> list[str]:
     """A lone bracket or colon between two tokens of one field belongs to that field:
     "Artificial Intelligence ( IJCAI-91 )" stays one container."""
     out = list(labels)
-    for i in range(len(out) - 2):
+    texts = [t[0] for t in tokens]
+    for i in range(2, len(out)):
         # "Observer, 3 December 2006", "Figshare. February 11, 2021.": a full date is a
         # date, whatever the labeller made of its day (the training data has few dates
         # with days, so a day often comes out as a volume, a month as a container).
-        # Not inside a title, which may well name a date.
-        if "title" in out[i : i + 3] or not _is_year(tokens[i + 2][0]):
+        # Not inside a title, which may well name a date. (A year opens with 1 or 2:
+        # most tokens are out before the pattern is tried.)
+        year = texts[i]
+        if year[0] not in "12" or not _is_year(year) or "title" in out[i - 2 : i + 1]:
             continue
-        first, second = tokens[i][0], tokens[i + 1][0]
+        first, second = texts[i - 2], texts[i - 1]
         if (_is_day(first) and _is_month(second)) or (_is_month(first) and _is_day(second)):
-            out[i] = out[i + 1] = out[i + 2] = "date"
+            out[i - 2] = out[i - 1] = out[i] = "date"
     for i in range(1, len(out) - 1):
-        if tokens[i][0] in _PUNCT_ONLY and out[i - 1] == out[i + 1] != out[i]:
+        if texts[i] in _PUNCT_ONLY and out[i - 1] == out[i + 1] != out[i]:
             out[i] = out[i - 1]
         elif (
             out[i] == "author"
             and out[i + 1] == "container"
-            and tokens[i - 1][0].endswith(",")
-            and _ABBREVIATED_WORD_RE.match(tokens[i][0])
+            and texts[i - 1].endswith(",")
+            and _ABBREVIATED_WORD_RE.match(texts[i])
         ):
             # "A. Pravdová, Czech. J. Phys. 50": an abbreviated word after the last
             # name's comma opens the journal name, it is not a name.
@@ -209,14 +212,16 @@ def _smooth(tokens: list[Token], labels: list[str]) -> list[str]:
 def _runs(tokens: list[Token], labels: list[str]) -> dict[str, list[tuple[int, int]]]:
     """Contiguous runs of each label, as character spans, in order."""
     runs: dict[str, list[tuple[int, int]]] = {}
-    prev = None
-    for (_text, start, end), label in zip(tokens, _smooth(tokens, labels), strict=True):
-        spans = runs.setdefault(label, [])
-        if label == prev and spans:
-            spans[-1] = (spans[-1][0], end)
-        else:
-            spans.append((start, end))
-        prev = label
+    smoothed = _smooth(tokens, labels)
+    n = len(smoothed)
+    i = 0
+    while i < n:  # one span per run, not per token
+        label = smoothed[i]
+        j = i + 1
+        while j < n and smoothed[j] == label:
+            j += 1
+        runs.setdefault(label, []).append((tokens[i][1], tokens[j - 1][2]))
+        i = j
     return runs
 
 
