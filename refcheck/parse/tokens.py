@@ -388,36 +388,35 @@ _LEAD = {"(": (b"lead=(",), "[": (b"lead=[",)}
 def _word_info(tok: str) -> _Word:
     """A token's feature strings (cached: the same words recur across references)."""
     low, shape, trail, flags = _word_features(tok)
-    # Affixes of 1-4 characters (AnyStyle's kind): "-ology", "Proc", "-ing" words
-    # generalise to words the training data never had.
+    # The word's own strings in one go: a token has no space, so one encoding and one
+    # split give them all. Then its affixes of 1-4 characters (AnyStyle's kind):
+    # "-ology", "Proc", "-ing" words generalise to words the training data never had.
     if len(low) >= 4:
-        affixes = (
-            f" p1={low[0]} s1={low[-1]} p2={low[:2]} s2={low[-2:]} p3={low[:3]} s3={low[-3:]}"
-            f" p4={low[:4]} s4={low[-4:]}"
+        text = (
+            f"w={low} -1w={low} +1w={low} -2w={low} +2w={low} p1={low[0]} s1={low[-1]}"
+            f" p2={low[:2]} s2={low[-2:]} p3={low[:3]} s3={low[-3:]} p4={low[:4]} s4={low[-4:]}"
         )
     else:
-        affixes = "".join(f" p{k}={low[:k]} s{k}={low[-k:]}" for k in range(1, len(low) + 1))
-    # The word's own strings in one go: a token has no space, so one encoding and one
-    # split give them all.
-    w, prev_w, next_w, prev2_w, next2_w, *affix = (
-        f"w={low} -1w={low} +1w={low} -2w={low} +2w={low}{affixes}".encode().split(b" ")
-    )
+        text = f"w={low} -1w={low} +1w={low} -2w={low} +2w={low}" + "".join(
+            f" p{k}={low[:k]} s{k}={low[-k:]}" for k in range(1, len(low) + 1)
+        )
+    w, prev_w, next_w, prev2_w, next2_w, *affix = text.encode().split(b" ")
     s, prev_s, next_s, next2_s = _shape_parts(shape)
     t, prev_t, next_t, prev2_t = _trail_parts(trail)
     f = _flag_parts(flags)
-    return _Word(
-        own=(b"b", w, s, t, *f.own, *affix, *_LEAD.get(tok[0], ())),
-        prev1=(prev_w, prev_s, prev_t, *f.prev),
-        next1=(next_w, next_s, *f.next, next_t),
-        prev2=(prev2_w, prev2_t),
-        next2=(next2_w, next2_s),
-        marks_in=low == "in" and (tok[0] == "I" or tok[-1] == ":"),
-        marks_editor=f.marks_editor,
-        is_year=f.is_year,
-        depth_change=1 if tok in ("(", "[") else -1 if tok in (")", "]") else 0,
-        quote=f.quote,
-        ends_block=trail in ".?!" and not f.initial and len(low) > 1,
-        comma=trail == ",",
+    return _Word(  # positionally: keywords cost a tenth of a new word's time
+        (b"b", w, s, t, *f.own, *affix, *_LEAD.get(tok[0], ())),
+        (prev_w, prev_s, prev_t, *f.prev),
+        (next_w, next_s, *f.next, next_t),
+        (prev2_w, prev2_t),
+        (next2_w, next2_s),
+        low == "in" and (tok[0] == "I" or tok[-1] == ":"),  # marks_in
+        f.marks_editor,
+        f.is_year,
+        1 if tok in ("(", "[") else -1 if tok in (")", "]") else 0,  # depth_change
+        f.quote,
+        trail in ".?!" and not f.initial and len(low) > 1,  # ends_block
+        trail == ",",  # comma
     )
 
 
