@@ -225,9 +225,14 @@ def _runs(tokens: list[Token], labels: list[str]) -> dict[str, list[tuple[int, i
     return runs
 
 
+_BRACKET_RE = re.compile(r"[()\[\]]")
+
+
 def _balance(text: str, start: int, end: int) -> tuple[int, int]:
     """Take in the closing bracket a field opened: "Intelligence (IJCAI-91" + ")"."""
     piece = text[start:end]
+    if not _BRACKET_RE.search(piece):  # most fields: one search, not eight counts
+        return start, end
     for open_, close in ("()", "[]"):
         if piece.count(open_) > piece.count(close):
             k = end
@@ -288,6 +293,10 @@ _QUOTED_RE = re.compile(
 )
 
 
+_CLOSE_QUOTE_RE = re.compile(r"[,.]?[”\"]\s*[,.]?\s+(?=\S)")
+_OPEN_QUOTE_RE = re.compile(r"[“\"]")
+
+
 def _split_quoted(text: str) -> tuple[str | None, str, str | None]:
     """A quoted title inside a longer title span: the quotes say where the title is.
     Returns what came before the quotes (an author, when the labeller missed it), the
@@ -296,8 +305,8 @@ def _split_quoted(text: str) -> tuple[str | None, str, str | None]:
     if not m:
         # The labeller may have started the title after its opening quote:
         # 'Communication Networks,” in The Forbidden Best-Sellers'.
-        close = re.search(r"[,.]?[”\"]\s*[,.]?\s+(?=\S)", text)
-        if close and not re.search(r"[“\"]", text[: close.start()]) and close.start() > 3:
+        close = _CLOSE_QUOTE_RE.search(text)
+        if close and not _OPEN_QUOTE_RE.search(text[: close.start()]) and close.start() > 3:
             return None, text[: close.start()], text[close.end() :].strip(" ,.;:") or None
         return None, text, None
     quoted = m.group("q") or m.group("s") or m.group("h")
@@ -332,6 +341,9 @@ _NUMBERED_ISSUE_RE = re.compile(
 )
 
 
+_MLA_VOLUME_RE = re.compile(r"\s*(\d+)\.(\d+)[.,]?\s*")
+
+
 def _split_volume(text: str) -> tuple[str | None, str | None, str | None]:
     """Volume, issue and pages from a labelled volume span: "54(3):211-8",
     "Vol. 12, No. 3", "13.2" (MLA), "305, (5689)", "Bd. 4, Heft 2"."""
@@ -345,7 +357,7 @@ def _split_volume(text: str) -> tuple[str | None, str | None, str | None]:
         body = body[: m.start()]
     vol, iss, pages = parse_volume_block(body)
     if issue is None and iss is None:
-        mla = re.fullmatch(r"\s*(\d+)\.(\d+)[.,]?\s*", body)  # MLA's "13.2"
+        mla = _MLA_VOLUME_RE.fullmatch(body)  # MLA's "13.2"
         if mla:
             vol, iss = mla.group(1), mla.group(2)
     return vol or _clean_number(body, _VOLUME_PREFIX_RE), issue or iss, pages
