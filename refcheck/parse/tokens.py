@@ -222,9 +222,10 @@ def tokenise(text: str) -> list[Token]:
 
 
 WordFeatures = tuple[str, str, str, tuple[str, ...]]
-# Per-token feature strings are cached (C-level LRU). About 1.8 KB a token: 30,000 tokens
-# bound the cache near 54 MB, reached only by batches of thousands of references (the
-# 5,000 development references hold 30,000 distinct tokens); an article uses a few MB.
+# Per-token feature strings are cached (C-level LRU). About 1.2 KB a token (bytes, the
+# shape, trail and flag strings shared): 30,000 tokens bound the cache near 35 MB,
+# reached only by batches of thousands of references (the 5,000 development references
+# hold 30,000 distinct tokens); an article uses a few MB.
 _CACHE_LIMIT = 30_000
 
 # Word lists learned from the training data (see ``training.train.build_lexicon``):
