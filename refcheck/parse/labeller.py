@@ -271,7 +271,8 @@ _TITLE_TAIL_RE = re.compile(
 )
 
 
-_ARTICLE_TAIL_RE = re.compile(r"(?<=\w{3})[.?!]\s+(?:The|A|An|Le|La|Les|Der|Die|Das|El)\s*$")
+_ARTICLES = ("The", "A", "An", "Le", "La", "Les", "Der", "Die", "Das", "El")
+_ARTICLE_TAIL_RE = re.compile(rf"(?<=\w{{3}})[.?!]\s+(?:{'|'.join(_ARTICLES)})\s*$")
 
 
 def _trim_title(text: str) -> tuple[str, str | None]:
@@ -280,7 +281,8 @@ def _trim_title(text: str) -> tuple[str, str | None]:
     Thesis". Returns the title and the edition, when that was what followed."""
     # "Knowledge in Flux. The" (MIT Press): a lone article after the title's full
     # stop opens the next field, it does not end the title.
-    text = _ARTICLE_TAIL_RE.sub("", text)
+    if text.rstrip().endswith(_ARTICLES):  # the pattern would be tried at every position
+        text = _ARTICLE_TAIL_RE.sub("", text)
     m = _TITLE_TAIL_RE.search(text)
     if not m or m.start() < 3:
         return text, None
