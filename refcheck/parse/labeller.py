@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from refcheck.parse.tokens import (
     FEATURE_VERSION,
     MONTHS,
     Token,
-    features,
+    encoded_features,
     set_lexicon,
     stack_features,
     tokenise,
@@ -136,7 +137,7 @@ def label_tokens(tokens: list[Token], model_dir: Path | None = None) -> list[str
     if tagger is None:
         return None
     set_lexicon(load_lexicon(directory))
-    feats = features(tokens)
+    feats = encoded_features(tokens)
     second = load_second_pass(directory)
     with _tag_lock:  # a crfsuite Tagger holds per-call state: one caller at a time
         labels: list[str] = tagger.tag(feats)
@@ -145,13 +146,15 @@ def label_tokens(tokens: list[Token], model_dir: Path | None = None) -> list[str
     return labels
 
 
-def second_pass_features(feats: list[list[str]], labels: list[str]) -> list[list[str]]:
+def second_pass_features(
+    feats: Sequence[Sequence[str | bytes]], labels: list[str]
+) -> list[list[str | bytes]]:
     """The second pass's features: the first pass's, and its whole reading.
 
     (Measured: giving the second pass only each token's own features, its neighbours
     being summed up by the first reading, scored 0.945 against 0.950 and was no faster.)
     """
-    return [f + s for f, s in zip(feats, stack_features(labels), strict=True)]
+    return [[*f, *s] for f, s in zip(feats, stack_features(labels), strict=True)]
 
 
 _PUNCT_ONLY = frozenset("()[];:,.")
@@ -178,24 +181,27 @@ def _smooth(tokens: list[Token], labels: list[str]) -> list[str]:
     """A lone bracket or colon between two tokens of one field belongs to that field:
     "Artificial Intelligence ( IJCAI-91 )" stays one container."""
     out = list(labels)
-    for i in range(len(out) - 2):
+    texts = [t[0] for t in tokens]
+    for i in range(2, len(out)):
         # "Observer, 3 December 2006", "Figshare. February 11, 2021.": a full date is a
         # date, whatever the labeller made of its day (the training data has few dates
         # with days, so a day often comes out as a volume, a month as a container).
-        # Not inside a title, which may well name a date.
-        if "title" in out[i : i + 3] or not _is_year(tokens[i + 2][0]):
+        # Not inside a title, which may well name a date. (A year opens with 1 or 2:
+        # most tokens are out before the pattern is tried.)
+        year = texts[i]
+        if year[0] not in "12" or not _is_year(year) or "title" in out[i - 2 : i + 1]:
             continue
-        first, second = tokens[i][0], tokens[i + 1][0]
+        first, second = texts[i - 2], texts[i - 1]
         if (_is_day(first) and _is_month(second)) or (_is_month(first) and _is_day(second)):
-            out[i] = out[i + 1] = out[i + 2] = "date"
+            out[i - 2] = out[i - 1] = out[i] = "date"
     for i in range(1, len(out) - 1):
-        if tokens[i][0] in _PUNCT_ONLY and out[i - 1] == out[i + 1] != out[i]:
+        if texts[i] in _PUNCT_ONLY and out[i - 1] == out[i + 1] != out[i]:
             out[i] = out[i - 1]
         elif (
             out[i] == "author"
             and out[i + 1] == "container"
-            and tokens[i - 1][0].endswith(",")
-            and _ABBREVIATED_WORD_RE.match(tokens[i][0])
+            and texts[i - 1].endswith(",")
+            and _ABBREVIATED_WORD_RE.match(texts[i])
         ):
             # "A. Pravdová, Czech. J. Phys. 50": an abbreviated word after the last
             # name's comma opens the journal name, it is not a name.
@@ -206,20 +212,27 @@ def _smooth(tokens: list[Token], labels: list[str]) -> list[str]:
 def _runs(tokens: list[Token], labels: list[str]) -> dict[str, list[tuple[int, int]]]:
     """Contiguous runs of each label, as character spans, in order."""
     runs: dict[str, list[tuple[int, int]]] = {}
-    prev = None
-    for (_text, start, end), label in zip(tokens, _smooth(tokens, labels), strict=True):
-        spans = runs.setdefault(label, [])
-        if label == prev and spans:
-            spans[-1] = (spans[-1][0], end)
-        else:
-            spans.append((start, end))
-        prev = label
+    smoothed = _smooth(tokens, labels)
+    n = len(smoothed)
+    i = 0
+    while i < n:  # one span per run, not per token
+        label = smoothed[i]
+        j = i + 1
+        while j < n and smoothed[j] == label:
+            j += 1
+        runs.setdefault(label, []).append((tokens[i][1], tokens[j - 1][2]))
+        i = j
     return runs
+
+
+_BRACKET_RE = re.compile(r"[()\[\]]")
 
 
 def _balance(text: str, start: int, end: int) -> tuple[int, int]:
     """Take in the closing bracket a field opened: "Intelligence (IJCAI-91" + ")"."""
     piece = text[start:end]
+    if not _BRACKET_RE.search(piece):  # most fields: one search, not eight counts
+        return start, end
     for open_, close in ("()", "[]"):
         if piece.count(open_) > piece.count(close):
             k = end
@@ -258,7 +271,8 @@ _TITLE_TAIL_RE = re.compile(
 )
 
 
-_ARTICLE_TAIL_RE = re.compile(r"(?<=\w{3})[.?!]\s+(?:The|A|An|Le|La|Les|Der|Die|Das|El)\s*$")
+_ARTICLES = ("The", "A", "An", "Le", "La", "Les", "Der", "Die", "Das", "El")
+_ARTICLE_TAIL_RE = re.compile(rf"(?<=\w{{3}})[.?!]\s+(?:{'|'.join(_ARTICLES)})\s*$")
 
 
 def _trim_title(text: str) -> tuple[str, str | None]:
@@ -267,7 +281,8 @@ def _trim_title(text: str) -> tuple[str, str | None]:
     Thesis". Returns the title and the edition, when that was what followed."""
     # "Knowledge in Flux. The" (MIT Press): a lone article after the title's full
     # stop opens the next field, it does not end the title.
-    text = _ARTICLE_TAIL_RE.sub("", text)
+    if text.rstrip().endswith(_ARTICLES):  # the pattern would be tried at every position
+        text = _ARTICLE_TAIL_RE.sub("", text)
     m = _TITLE_TAIL_RE.search(text)
     if not m or m.start() < 3:
         return text, None
@@ -280,6 +295,10 @@ _QUOTED_RE = re.compile(
 )
 
 
+_CLOSE_QUOTE_RE = re.compile(r"[,.]?[”\"]\s*[,.]?\s+(?=\S)")
+_OPEN_QUOTE_RE = re.compile(r"[“\"]")
+
+
 def _split_quoted(text: str) -> tuple[str | None, str, str | None]:
     """A quoted title inside a longer title span: the quotes say where the title is.
     Returns what came before the quotes (an author, when the labeller missed it), the
@@ -288,8 +307,8 @@ def _split_quoted(text: str) -> tuple[str | None, str, str | None]:
     if not m:
         # The labeller may have started the title after its opening quote:
         # 'Communication Networks,” in The Forbidden Best-Sellers'.
-        close = re.search(r"[,.]?[”\"]\s*[,.]?\s+(?=\S)", text)
-        if close and not re.search(r"[“\"]", text[: close.start()]) and close.start() > 3:
+        close = _CLOSE_QUOTE_RE.search(text)
+        if close and not _OPEN_QUOTE_RE.search(text[: close.start()]) and close.start() > 3:
             return None, text[: close.start()], text[close.end() :].strip(" ,.;:") or None
         return None, text, None
     quoted = m.group("q") or m.group("s") or m.group("h")
@@ -324,6 +343,9 @@ _NUMBERED_ISSUE_RE = re.compile(
 )
 
 
+_MLA_VOLUME_RE = re.compile(r"\s*(\d+)\.(\d+)[.,]?\s*")
+
+
 def _split_volume(text: str) -> tuple[str | None, str | None, str | None]:
     """Volume, issue and pages from a labelled volume span: "54(3):211-8",
     "Vol. 12, No. 3", "13.2" (MLA), "305, (5689)", "Bd. 4, Heft 2"."""
@@ -337,7 +359,7 @@ def _split_volume(text: str) -> tuple[str | None, str | None, str | None]:
         body = body[: m.start()]
     vol, iss, pages = parse_volume_block(body)
     if issue is None and iss is None:
-        mla = re.fullmatch(r"\s*(\d+)\.(\d+)[.,]?\s*", body)  # MLA's "13.2"
+        mla = _MLA_VOLUME_RE.fullmatch(body)  # MLA's "13.2"
         if mla:
             vol, iss = mla.group(1), mla.group(2)
     return vol or _clean_number(body, _VOLUME_PREFIX_RE), issue or iss, pages

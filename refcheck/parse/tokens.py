@@ -6,17 +6,23 @@ their own, so that a Vancouver block ``2009;54(3):211-8`` becomes
 stays attached to its word ("Smith," "J." "pp.") because where it sits is itself the
 strongest evidence of field boundaries; features expose it separately.
 
-Features are plain strings (python-crfsuite reads them with weight 1). They are built
-with as little work per token as possible: the parser's speed is mostly this module.
+Features are plain strings (python-crfsuite reads them with weight 1), handed to the
+tagger already UTF-8 encoded. They are built with as little work per token as
+possible: the parser's speed is mostly this module.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
-__all__ = ["FEATURE_VERSION", "MONTHS", "Token", "features", "set_lexicon", "tokenise"]
+__all__ = [
+    "FEATURE_VERSION", "MONTHS", "Token", "encoded_features", "features", "set_lexicon",
+    "tokenise",
+]  # fmt: skip
 
 #: Bump when features change: a model trained with other features is refused.
 FEATURE_VERSION = "6"
@@ -29,7 +35,6 @@ _SHAPE_TABLE = str.maketrans(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
     "X" * 26 + "x" * 26 + "d" * 10,
 )
-_SQUEEZE_RE = re.compile(r"(.)\1+")
 _YEAR_RE = re.compile(r"^\(?(1[5-9]\d\d|20[0-4]\d)[a-z]?\W*$")
 _RANGE_RE = re.compile(r"^[A-Za-z]?\d+\s*[-\u2013\u2014]+\s*[A-Za-z]?\d+\W*$")
 
@@ -217,9 +222,10 @@ def tokenise(text: str) -> list[Token]:
 
 
 WordFeatures = tuple[str, str, str, tuple[str, ...]]
-# Per-token feature strings are cached (C-level LRU). About 1.8 KB a token: 30,000 tokens
-# bound the cache near 54 MB, reached only by batches of thousands of references (the
-# 5,000 development references hold 30,000 distinct tokens); an article uses a few MB.
+# Per-token feature strings are cached (C-level LRU). About 1.2 KB a token (bytes, the
+# shape, trail and flag strings shared): 30,000 tokens bound the cache near 35 MB,
+# reached only by batches of thousands of references (the 5,000 development references
+# hold 30,000 distinct tokens); an article uses a few MB.
 _CACHE_LIMIT = 30_000
 
 # Word lists learned from the training data (see ``training.train.build_lexicon``):
@@ -237,12 +243,29 @@ def set_lexicon(lexicon: dict[str, str]) -> None:
         _word_info.cache_clear()
 
 
+def _shape(tok: str) -> str:
+    """The token's character classes ("Xx", "d-d", ...), runs squeezed, first six: a
+    loop that stops at six is several times faster than squeezing long tokens (URLs)
+    with a regex."""
+    out: list[str] = []
+    prev = ""
+    for c in tok.translate(_SHAPE_TABLE):
+        if c != prev:
+            out.append(c)
+            if len(out) == 6:
+                break
+            prev = c
+    return "".join(out)
+
+
 def _word_features(tok: str) -> WordFeatures:
     """(core word, shape, trailing punctuation, flags) of one token."""
-    core = _CORE_RE.sub("", tok)
-    low = core.lower()
-    shape = _SQUEEZE_RE.sub(r"\1", tok.translate(_SHAPE_TABLE))[:6]
     last = tok[-1]
+    # Most tokens are bare words: no regex needed to strip them (``isalnum`` characters
+    # are all ``\w``).
+    core = tok if tok[0].isalnum() and last.isalnum() else _CORE_RE.sub("", tok)
+    low = core.lower()
+    shape = _shape(tok)
     trail = last if not last.isalnum() else "_"
     flags: list[str] = []
     if core:
@@ -253,11 +276,16 @@ def _word_features(tok: str) -> WordFeatures:
                 flags.append("allcap")
         elif first.islower():
             flags.append("low")
-        if core.isdigit():
+        # A word of letters only (most) has no digit: skip the per-character scan and
+        # the year pattern, which needs digits.
+        digits = not core.isalpha()
+        if digits and core.isdigit():
             flags.append("num" if len(core) < 5 else "longnum")
-        elif any(c.isdigit() for c in core):
+        elif digits and any(c.isdigit() for c in core):
             flags.append("hasdigit")
-        if _YEAR_RE.match(tok):
+        else:
+            digits = False
+        if digits and _YEAR_RE.match(tok):
             flags.append("year")
         if len(core) == 1 and first.isupper():
             flags.append("initial")
@@ -280,19 +308,20 @@ def _word_features(tok: str) -> WordFeatures:
     return low[:20], shape, trail, tuple(flags)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Word:
     """A token's feature strings, built once per distinct token and cached, in the
-    forms the token itself and its neighbours use."""
+    forms the token itself and its neighbours use. They are UTF-8 bytes, which
+    python-crfsuite takes as they are: encoding ~690 strings on every tagging was a
+    fifth of its time. (Not frozen, whose ``__init__`` is several times slower; not a
+    named tuple, whose fields are slower to read. Shared through the cache: never
+    changed once built.)"""
 
-    low: str
-    trail: str
-    flags: frozenset[str]
-    own: tuple[str, ...]
-    prev1: tuple[str, ...]  # as the previous token
-    next1: tuple[str, ...]  # as the next token
-    prev2: tuple[str, ...]
-    next2: tuple[str, ...]
+    own: tuple[bytes, ...]
+    prev1: tuple[bytes, ...]  # as the previous token
+    next1: tuple[bytes, ...]  # as the next token
+    prev2: tuple[bytes, ...]
+    next2: tuple[bytes, ...]
     # What the token does to the running context (see ``features``), worked out once.
     marks_in: bool  # "In"/"in:": a container follows
     marks_editor: bool
@@ -303,55 +332,131 @@ class _Word:
     comma: bool
 
 
-@lru_cache(maxsize=_CACHE_LIMIT)
-def _word_info(tok: str) -> _Word:
-    """A token's feature strings (cached: the same words recur across references)."""
-    low, shape, trail, flags = _word_features(tok)
-    own = ["b", "w=" + low, "s=" + shape, "t=" + trail, *flags]
-    # Affixes of 1-4 characters (AnyStyle's kind): "-ology", "Proc", "-ing" words
-    # generalise to words the training data never had.
-    for k in range(1, min(len(low), 4) + 1):
-        own += [f"p{k}=" + low[:k], f"s{k}=" + low[-k:]]
-    if tok[0] in "([":
-        own.append("lead=" + tok[0])
+def _encode(strings: Iterable[str]) -> tuple[bytes, ...]:
+    return tuple(map(str.encode, strings))
+
+
+# A new word's features are mostly pieces that many words share: its shape, its
+# trailing punctuation and its flags, each in the forms the token and its neighbours
+# use. Built and encoded once per distinct piece, they leave only the word's own text
+# (and affixes) to build for each new word: half the time of a new word.
+@lru_cache(maxsize=4096)
+def _shape_parts(shape: str) -> tuple[bytes, ...]:
+    """``s=``, ``-1s=``, ``+1s=``, ``+2s=`` of a shape."""
+    return _encode(("s=" + shape, "-1s=" + shape, "+1s=" + shape, "+2s=" + shape))
+
+
+@lru_cache(maxsize=1024)
+def _trail_parts(trail: str) -> tuple[bytes, ...]:
+    """``t=``, ``-1t=``, ``+1t=``, ``-2t=`` of a trailing character."""
+    return _encode(("t=" + trail, "-1t=" + trail, "+1t=" + trail, "-2t=" + trail))
+
+
+class _FlagParts(NamedTuple):
+    own: tuple[bytes, ...]
+    prev: tuple[bytes, ...]  # "-1" + flag
+    next: tuple[bytes, ...]  # "+1" + flag
+    quote: bool | None
+    marks_editor: bool
+    is_year: bool
+    initial: bool
+
+
+@lru_cache(maxsize=4096)
+def _flag_parts(flags: tuple[str, ...]) -> _FlagParts:
+    """A combination of flags, in the forms the token and its neighbours use, and what
+    they say about the running context."""
     quote = None
     if "openq" in flags and "closeq" not in flags:
         quote = True
     elif "closeq" in flags:
         quote = False
-    word = _Word(
-        low=low,
-        trail=trail,
-        flags=frozenset(flags),
-        own=tuple(own),
-        prev1=("-1w=" + low, "-1s=" + shape, "-1t=" + trail, *("-1" + f for f in flags)),
-        next1=("+1w=" + low, "+1s=" + shape, *("+1" + f for f in flags), "+1t=" + trail),
-        prev2=("-2w=" + low, "-2t=" + trail),
-        next2=("+2w=" + low, "+2s=" + shape),
-        marks_in=low == "in" and (tok[0] == "I" or tok[-1] == ":"),
+    return _FlagParts(
+        own=_encode(flags),
+        prev=_encode(["-1" + f for f in flags]),
+        next=_encode(["+1" + f for f in flags]),
+        quote=quote,
         marks_editor="lex=editor" in flags,
         is_year="year" in flags,
-        depth_change=1 if tok in ("(", "[") else -1 if tok in (")", "]") else 0,
-        quote=quote,
-        ends_block=trail in ".?!" and "initial" not in flags and len(low) > 1,
-        comma=trail == ",",
+        initial="initial" in flags,
     )
-    return word
+
+
+_LEAD = {"(": (b"lead=(",), "[": (b"lead=[",)}
+
+
+@lru_cache(maxsize=_CACHE_LIMIT)
+def _word_info(tok: str) -> _Word:
+    """A token's feature strings (cached: the same words recur across references)."""
+    low, shape, trail, flags = _word_features(tok)
+    # The word's own strings in one go: a token has no space, so one encoding and one
+    # split give them all. Then its affixes of 1-4 characters (AnyStyle's kind):
+    # "-ology", "Proc", "-ing" words generalise to words the training data never had.
+    if len(low) >= 4:
+        text = (
+            f"w={low} -1w={low} +1w={low} -2w={low} +2w={low} p1={low[0]} s1={low[-1]}"
+            f" p2={low[:2]} s2={low[-2:]} p3={low[:3]} s3={low[-3:]} p4={low[:4]} s4={low[-4:]}"
+        )
+    else:
+        text = f"w={low} -1w={low} +1w={low} -2w={low} +2w={low}" + "".join(
+            f" p{k}={low[:k]} s{k}={low[-k:]}" for k in range(1, len(low) + 1)
+        )
+    w, prev_w, next_w, prev2_w, next2_w, *affix = text.encode().split(b" ")
+    s, prev_s, next_s, next2_s = _shape_parts(shape)
+    t, prev_t, next_t, prev2_t = _trail_parts(trail)
+    f = _flag_parts(flags)
+    return _Word(  # positionally: keywords cost a tenth of a new word's time
+        (b"b", w, s, t, *f.own, *affix, *_LEAD.get(tok[0], ())),
+        (prev_w, prev_s, prev_t, *f.prev),
+        (next_w, next_s, *f.next, next_t),
+        (prev2_w, prev2_t),
+        (next2_w, next2_s),
+        low == "in" and (tok[0] == "I" or tok[-1] == ":"),  # marks_in
+        f.marks_editor,
+        f.is_year,
+        1 if tok in ("(", "[") else -1 if tok in (")", "]") else 0,  # depth_change
+        f.quote,
+        trail in ".?!" and not f.initial and len(low) > 1,  # ends_block
+        trail == ",",  # comma
+    )
 
 
 # The running-context features, built once (they are the same few strings everywhere).
-_POS = tuple(f"pos={k}" for k in range(10))
-_BLK = tuple(f"blk={k}" for k in range(7))
-_YRS = tuple(f"yrs={k}" for k in range(3))
-_YRA = tuple(f"yra={k}" for k in range(3))
-_CM = tuple(f"cm={k}" for k in range(5))
+_POS = tuple(f"pos={k}".encode() for k in range(10))
+_BLK = tuple(f"blk={k}".encode() for k in range(7))
+_YRS = tuple(f"yrs={k}".encode() for k in range(3))
+_YRA = tuple(f"yra={k}".encode() for k in range(3))
+_CM = tuple(f"cm={k}".encode() for k in range(5))
+_AIN, _AED, _INPAREN, _INQUOTE = 1, 2, 4, 8
+# The marker features for each combination of the four bits above, in feature order.
+_STATE = tuple(
+    tuple(name for bit, name in ((1, b"ain"), (2, b"aed"), (4, b"inparen"), (8, b"inquote"))
+          if mask & bit)
+    for mask in range(16)
+)  # fmt: skip
+_BOS: tuple[bytes, ...] = (b"BOS",)
+_EOS: tuple[bytes, ...] = (b"EOS",)
 
 
 def features(tokens: list[Token]) -> list[list[str]]:
-    """CRF features for each token: its own and its neighbours'."""
+    """CRF features for each token: its own and its neighbours' (as text; the labeller
+    uses ``encoded_features``)."""
+    return [[f.decode() for f in item] for item in encoded_features(tokens)]
+
+
+def encoded_features(tokens: list[Token]) -> list[list[bytes]]:
+    """``features`` as UTF-8 bytes, the form python-crfsuite reads fastest."""
     n = len(tokens)
+    if not n:
+        return []
     words = [_word_info(t[0]) for t in tokens]
-    out: list[list[str]] = []
+    # Each token's neighbour features, lined up with it; BOS/EOS at the ends.
+    ends: list[tuple[bytes, ...]] = [()] * min(n, 2)
+    prev1 = [_BOS, *[w.prev1 for w in words[:-1]]]
+    prev2 = [*ends, *[w.prev2 for w in words[:-2]]]
+    next1 = [*[w.next1 for w in words[1:]], _EOS]
+    next2 = [*[w.next2 for w in words[2:]], *ends]
+    out: list[list[bytes]] = []
     # Running context: how many "sentences" (". " boundaries) and years came before,
     # and whether we are inside brackets or quotes: field order is style-specific but
     # stable within a style, and these let the model learn it.
@@ -363,44 +468,27 @@ def features(tokens: list[Token]) -> list[list[str]]:
     quote = False
     # Markers that change what follows: after "In"/"In:" comes a container (and its
     # editors), after "eds"/"(Hrsg.)" the container's title.
-    after_in = False
-    after_ed = False
-    last = n - 1
-    for i, word in enumerate(words):
-        feats = [
+    markers = 0
+    for i, (word, p1, p2, n1, n2) in enumerate(zip(words, prev1, prev2, next1, next2, strict=True)):
+        state = markers | (_INPAREN if depth else 0) | (_INQUOTE if quote else 0)
+        out.append([
             *word.own,
             _POS[10 * i // n],
             _BLK[blocks if blocks < 6 else 6],
             _YRS[years if years < 2 else 2],
             _YRA[min(total_years - years, 2)],
             _CM[commas if commas < 4 else 4],
-        ]
-        if after_in:
-            feats.append("ain")
-        if after_ed:
-            feats.append("aed")
-        if depth:
-            feats.append("inparen")
-        if quote:
-            feats.append("inquote")
-        if i:
-            feats += words[i - 1].prev1
-            if i > 1:
-                feats += words[i - 2].prev2
-        else:
-            feats.append("BOS")
-        if i < last:
-            feats += words[i + 1].next1
-            if i < last - 1:
-                feats += words[i + 2].next2
-        else:
-            feats.append("EOS")
-        out.append(feats)
+            *_STATE[state],
+            *p1,
+            *p2,
+            *n1,
+            *n2,
+        ])  # fmt: skip
         # Update the running context after the token.
         if word.marks_in:
-            after_in = True
+            markers |= _AIN
         elif word.marks_editor:
-            after_ed = True
+            markers |= _AED
         if word.is_year:
             years += 1
         change = word.depth_change
