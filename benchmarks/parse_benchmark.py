@@ -169,9 +169,11 @@ def evaluate(
 
 
 def _run_fold(
-    k: int, folds: int, keep_errors: bool, stacked: bool = False
+    k: int, folds: int, keep_errors: bool, stacked: bool = False,
+    params: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Score], list[str]]:
-    """Train on every fold but ``k``, then score fold ``k``."""
+    """Train on every fold but ``k`` (with ``params`` over the trainer's defaults), then
+    score fold ``k``."""
     records = load_records()
     held = [r for r in records if is_heldout(r, k, folds)]
     rest = [r for r in records if not is_heldout(r, k, folds)]
@@ -179,7 +181,7 @@ def _run_fold(
     errors: list[str] | None = [] if keep_errors else None
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        train(rest, Path(tmp), stacked=stacked)
+        train(rest, Path(tmp), params=params, stacked=stacked)
         print(f"fold {k}: trained on {len(rest)} in {time.perf_counter() - start:.0f}s,"
               f" testing {len(held)}", file=sys.stderr)
         use_model(Path(tmp))
@@ -225,6 +227,16 @@ def startup() -> str:
             f"parse {min(r[1] for r in runs) * 1000:.0f} ms (best of 5)")
 
 
+def _number(value: str) -> Any:
+    """"0.1" -> 0.1, "300" -> 300, anything else as written."""
+    for kind in (int, float):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
@@ -241,7 +253,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--crf-only", action="store_true", help="skip the AMA/APA templates: CRF for everything"
     )
+    parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                        help="a crfsuite training parameter over training.train.PARAMS "
+                        "(repeatable), e.g. --param c1=0.1")
     args = parser.parse_args(argv)
+    params = {key: _number(value) for key, _, value in (p.partition("=") for p in args.param)}
     if args.crf_only:
         import refcheck.parse as parse_module
 
@@ -266,9 +282,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             with ProcessPoolExecutor(args.jobs) as pool:
                 results = list(pool.map(_run_fold, folds, [args.folds] * len(folds),
                                         [errors is not None] * len(folds),
-                                        [args.stacked] * len(folds)))
+                                        [args.stacked] * len(folds),
+                                        [params] * len(folds)))
         else:
-            results = [_run_fold(k, args.folds, errors is not None, args.stacked) for k in folds]
+            results = [
+                _run_fold(k, args.folds, errors is not None, args.stacked, params) for k in folds
+            ]
         for fold_scores, fold_errors in results:
             for key, score in fold_scores.items():
                 scores.setdefault(key, Score()).merge(score)

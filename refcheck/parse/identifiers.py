@@ -38,8 +38,11 @@ _BARE_URL_RE = re.compile(
     r"/[^\s<>\"]+)",
     re.IGNORECASE,
 )
-_PMID_RE = re.compile(r"\bPMID\s*[:.]?\s*(?P<v>\d{1,9})\b")
-_PMCID_RE = re.compile(r"\b(?:PMCID\s*[:.]?\s*)?(?P<v>PMC\d{3,10})\b")
+# "PubMed PMID: 30362100", "PubMed Central PMCID: PMC3552619" (PubMed's own export).
+_PMID_RE = re.compile(r"\b(?:PubMed\s+)?PMID\s*[:.]?\s*(?P<v>\d{1,9})\b")
+_PMCID_RE = re.compile(
+    r"\b(?:(?:PubMed\s*Central\s*)?PMCID\s*[:.]?\s*)?(?:PMC(?=PMC))?(?P<v>PMC\d{3,10})\b"
+)
 _ARXIV_RE = re.compile(
     r"\barXiv\s*[:.]?\s*(?:abs/)?(?P<v>\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)",
     re.IGNORECASE,

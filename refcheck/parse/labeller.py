@@ -393,6 +393,12 @@ def _take_last_author(authors: str, title: str) -> tuple[str, str]:
     return f"{authors.rstrip(' ,')}{joiner}{m.group(1)}", title[m.end() :]
 
 
+# Given-first names of two to four capitalised words, "and" before the last:
+# "Andrea Frome, and Esteban Real.", "and Esteban Real."
+_GIVEN_FIRST_NAME = r"[A-Z][a-z'’-]+(?:\s(?:[A-Z]\.|[A-Z][a-z'’-]+)){1,3}"
+_NAME_LIST_HEAD_RE = re.compile(
+    rf"^(?P<names>(?:{_GIVEN_FIRST_NAME},\s)*(?:and|&)\s{_GIVEN_FIRST_NAME})\.\s+(?=\S)"
+)
 _INITIALS_COLON_RE = re.compile(r"^((?:[A-Z]{1,3}|(?:[A-Z]\.\s?){1,3})):\s+(?=\S)")
 
 
@@ -482,6 +488,12 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
         draft.edition = edition
     if spill_before and not draft.authors:
         draft.authors = spill_before
+    rest_of_list = _NAME_LIST_HEAD_RE.match(title or "")
+    if rest_of_list and draft.authors and draft.authors.rstrip().endswith(",") and title:
+        # "Pierre Sermanet, | Andrea Frome, and Esteban Real. Attention for …": the list
+        # went on past where the labeller ended it.
+        draft.authors = f"{draft.authors.rstrip()} {rest_of_list.group('names')}"
+        title = title[rest_of_list.end() :]
     lost = _INITIALS_COLON_RE.match(title or "")
     if lost and draft.authors and title:
         # "Malina HZ, Martin XD: 3-hydroxykynurenine …": initials and a colon end an

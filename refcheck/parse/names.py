@@ -166,6 +166,8 @@ _ROLE_RE = re.compile(r"\s*[(\[][^()\[\]]{0,40}[)\]]")
 # "Svoboda K and, Malinow R": a stray comma after the conjunction is still a separator.
 _CONJUNCTION_RE = re.compile(r",?\s+(?:and|&|und|et|y|e),?\s+")
 _LEADING_AMP_RE = re.compile(r"^&\s*")
+_SEMICOLON_CONJUNCTION_RE = re.compile(r";\s*(?:and|&|und|et|y)\s+")
+_DOUBLED_STOP_RE = re.compile(r"\.\s*\.")
 
 
 def _org_word(word: str) -> bool:
@@ -239,6 +241,8 @@ def _split_particles(family_words: list[str]) -> tuple[str | None, str]:
 
 def _person(family: str, given: str | None, suffix: str | None = None) -> Name:
     family = family.strip().strip(",;").strip()
+    if family.endswith(".") and family[-2:-1].islower():
+        family = family[:-1]  # "Kashyap. A.": a stray stop, not an abbreviation
     particle, fam = _split_particles(family.split())
     return Name(
         family=fam or family,
@@ -382,12 +386,15 @@ def parse_names(text: str) -> tuple[tuple[Name, ...], bool]:
     text = _BY_RE.sub("", text.strip())
     # Roles in brackets: "(Ed.)", "(Hrsg.)", "(Producers)", "(Writer/Director)".
     text = _ROLE_RE.sub("", text)
+    text = _DOUBLED_STOP_RE.sub(".", text)  # "Yates, D. (Director)." -> "Yates, D.."
     text = text.strip().rstrip(",;:").strip()
     if not text:
         return (), et_al
     if looks_like_organisation(text):
         return (Name(literal=text.rstrip(".")),), et_al
     # Normalise conjunctions to a separator.
+    # "Habib, M.A.; & Ashfq, M.": after a semicolon the conjunction adds no separator.
+    text = _SEMICOLON_CONJUNCTION_RE.sub("; ", text)
     text = _CONJUNCTION_RE.sub(", ", text)
     text = _LEADING_AMP_RE.sub("", text)
     # ";" separates names only when each piece is one inverted name ("Smith, J.; Jones, B.");

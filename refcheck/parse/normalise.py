@@ -124,6 +124,9 @@ _OTHER_BLOCKS = (
     re.compile(rf"(?<![\w.:;/-]){_VOL_ISSUE_PART}\s*:\s*{_PAGES_PART},\s*(?P<year>(?:1[5-9]|20)\d\d)[a-z]?"),
     re.compile(rf"(?P<year>(?:1[5-9]|20)\d\d)[a-z]?,\s*{_VOL_ISSUE_PART}\s*:\s*{_PAGES_PART}"),
     re.compile(rf"(?P<year>(?:1[5-9]|20)\d\d)[a-z]?\s*;\s*{_VOL_ISSUE_PART},\s*pages\s+{_PAGES_PART}"),
+    # No year at all: "Authors. 2005. Title. J. Biochem. 133:651-657." (the year came
+    # first); only at the very end of the text.
+    re.compile(rf"(?<![\w.:;/-]){_VOL_ISSUE_PART}\s*:\s*{_PAGES_PART}(?=[\s.]*$)"),
 )
 
 
@@ -144,7 +147,7 @@ def find_volume_block(text: str) -> VolumeBlock | None:
     g = found.groupdict()
     pages = expand_pages(g["pages"]) if g.get("pages") else None
     return VolumeBlock(
-        year=g["year"],
+        year=g.get("year"),
         month_text=(g.get("mon") or "").strip() or None,
         volume=(g.get("vol") or "").strip() or None,
         issue=(g.get("iss") or g.get("sup") or "").strip() or None,

@@ -37,6 +37,12 @@ _UPDATED_RE = re.compile(
     r"\[\s*(?:updated|modified|revised|last\s+updated|reviewed)\s+[^\];]{1,40}(?:;\s*)?\]?",
     re.IGNORECASE,
 )
+# PubMed's export: "Epub 2012 Aug 17.", "Epub ahead of print.", "Epub 2012 /08/17.":
+# the date of the online version, not part of any field the parser reads.
+_EPUB_RE = re.compile(
+    r"\bEpub(?:\s+ahead\s+of\s+print)?(?:\s+(?:1[5-9]|20)\d\d(?:\s*/\d\d?/\d\d?"
+    r"|\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?)?\.?"
+)
 _MEDIUM_RE = re.compile(
     r"\[(?:Internet|online|Online|serial online|electronic resource|Web page|Webpage|"
     r"homepage on the Internet|database on the Internet)\]",
@@ -134,6 +140,8 @@ def prepare(raw: str) -> Prepared:
     if access is not None:
         accessed = access.date
         spans.append((access.start, access.end))
+    if "Epub" in text:
+        spans.extend(m.span() for m in _EPUB_RE.finditer(text))
     internet = False
     if "[" in text:
         for regex in (_UPDATED_RE, _MEDIUM_RE):
@@ -196,7 +204,7 @@ _VANC_AUTHORS_RE = re.compile(
 # Working Group." and "et al.; ImageKids Study Group."
 VANCOUVER_AUTHORS_PREFIX = re.compile(
     rf"^(?P<authors>{_VANC_NAME}(?:,\s{_VANC_NAME})*(?:,?\s(?:et\sal|and\sothers))?"
-    r"(?:\.?;\s[A-Z][^.;:]{2,80})?)\.?\s+(?=\S)"
+    r"(?:\.?;\s[A-Z][^.;:]{2,80})?)[.:]?\s+(?=\S)"
 )
 
 
@@ -319,7 +327,8 @@ def parse_ama(prep: Prepared) -> Draft | None:
             return None
         head = rest[: block.start].strip()
         draft.year = block.year
-        draft.date_text = f"{block.year} {block.month_text or ''}".strip()
+        if block.year:
+            draft.date_text = f"{block.year} {block.month_text or ''}".strip()
         draft.volume, draft.issue, draft.pages, draft.number = (
             block.volume,
             block.issue,
@@ -373,7 +382,11 @@ def parse_ama(prep: Prepared) -> Draft | None:
     if block is not None:
         # Authors. Title. Journal. -> the journal is the sentence before the block.
         if len(sentences) > 2 and re.fullmatch(r"(?:1[5-9]|20)\d\d[a-z]?\.?", sentences[0]):
-            sentences.pop(0)  # "Authors. 2016. Title. Journal. 2016:1-16": a year, no title
+            year = sentences.pop(0)  # "Authors. 2016. Title. Journal. 2016:1-16": no title
+            if draft.year is None:
+                draft.year = draft.date_text = year[:4]
+        if draft.year is None:
+            return None  # "Journal 133:651-7." without a year anywhere: not this style
         if len(sentences) < 2:
             return None
         draft.container = clean_container(sentences[-1])

@@ -386,3 +386,18 @@ def test_a_date_keyword_is_not_a_container() -> None:
     assert draft.container is None
     assert draft.authors == "American Diabetes Association."
     assert draft.year == "2019"
+
+
+def test_an_author_list_the_labeller_cut_short_goes_on() -> None:
+    text = "Pierre Sermanet, Andrea Frome, and Esteban Real. Attention for categorization. 2014."
+    tokens, labels = _label_spans(
+        text,
+        {
+            "Pierre Sermanet,": "author",
+            "Andrea Frome, and Esteban Real. Attention for categorization.": "title",
+            "2014.": "date",
+        },
+    )
+    draft = decode(text, tokens, labels)
+    assert draft.authors == "Pierre Sermanet, Andrea Frome, and Esteban Real"
+    assert draft.title == "Attention for categorization"

@@ -63,6 +63,22 @@ from refcheck.parse.names import format_given, parse_names
             False,
         ),
         ("Smith; Jones, B.", [Name("Smith"), Name("Jones", "B.")], False),
+        (
+            "Hussain I.; Abu Rizaiza, O.S.; Habib, M.A.; & Ashfq, M.",
+            [
+                Name("Hussain", "I."),
+                Name("Abu Rizaiza", "O. S."),
+                Name("Habib", "M. A."),
+                Name("Ashfq", "M."),
+            ],
+            False,
+        ),
+        ("Atassi, A.; & Kashyap. A.", [Name("Atassi", "A."), Name("Kashyap", "A.")], False),
+        (  # roles go, and the stop they leave behind with them
+            "Heyman, D. (Producers), & Yates, D. (Director).",
+            [Name("Heyman", "D."), Name("Yates", "D.")],
+            False,
+        ),
         ("", [], False),
     ],
 )

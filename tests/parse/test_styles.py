@@ -423,3 +423,36 @@ def test_given_names_first_are_not_read_as_vancouver() -> None:
     )
     assert [n.family for n in ref.authors] == ["Karger", "Klein", "Tarjan"]
     assert ref.title == "A randomized linear-time algorithm to find minimum spanning trees"
+
+
+@pytest.mark.parametrize(
+    ("raw", "families", "container", "volume", "pages"),
+    [
+        (  # PubMed's export: "PubMed PMID:" after the DOI
+            "Marshall S, Vasiliou V. Engineered animal models. Adv Exp Med Biol. "
+            "2018;1032:203-221. doi: 10.1007/978-3-319-98788-0_14. PubMed PMID: 30362100.",
+            ["Marshall", "Vasiliou"], "Adv Exp Med Biol", "1032", "203-221",
+        ),
+        (  # "Epub <date>" after the block
+            "Smith AB. Optimal is not good enough. Biol Cybern. 2012;106(11-12):757-65. "
+            "Epub 2012 Aug 17.",
+            ["Smith"], "Biol Cybern", "106", "757-765",
+        ),
+        (  # a colon ends the author list
+            "Burr TJ, Otten L: Crown gall of grape: biology and disease management. Annu Rev "
+            "Phytopathol 37: 53-80, 1999.",
+            ["Burr", "Otten"], "Annu Rev Phytopathol", "37", "53-80",
+        ),
+        (  # the year after the authors, none in the block (ASM, Genetics)
+            "Ramos C, Kim B. 2003. Thermoplasma acidophilum proteins. J. Biochem. 133:651-657.",
+            ["Ramos", "Kim"], "J. Biochem", "133", "651-657",
+        ),
+    ],
+)
+def test_pubmed_and_biology_variants(
+    raw: str, families: list[str], container: str, volume: str, pages: str
+) -> None:
+    ref = parse_reference(raw)
+    assert [n.family for n in ref.authors] == families
+    assert (ref.container_title, ref.volume, ref.page) == (container, volume, pages)
+    assert ref.issued is not None and ref.title and not ref.title.endswith("Epub")
