@@ -94,14 +94,14 @@ def _build(year: str, month: int | None, day: int | None) -> PartialDate | None:
         return None
 
 
-def _from_match(m: re.Match[str]) -> PartialDate | None:
+def _from_match(m: re.Match[str], day_first: bool = False) -> PartialDate | None:
     groups = m.groupdict()
     year = groups["year"]
     month: int | None = None
     day: int | None = None
     if groups.get("a") is not None:
         a, b = int(groups["a"]), int(groups["b"])
-        month, day = (b, a) if a > 12 else (a, b)
+        month, day = (b, a) if a > 12 or (day_first and b <= 12) else (a, b)
     else:
         if groups.get("mon"):
             month = MONTHS.get(groups["mon"].lower())
@@ -112,18 +112,19 @@ def _from_match(m: re.Match[str]) -> PartialDate | None:
     return _build(year, month, day)
 
 
-def parse_date_span(text: str) -> tuple[PartialDate, int, int] | None:
+def parse_date_span(text: str, day_first: bool = False) -> tuple[PartialDate, int, int] | None:
     """The first date in ``text`` with its character span, or ``None``.
 
     Patterns are tried from the most to the least specific; the first pattern that
     yields a valid calendar date wins, so "Oct. 12, 2010" gives 2010-10-12 rather than
-    the bare year.
+    the bare year. ``day_first`` reads an ambiguous "09/02/2021" as 9 February (British
+    and European use) rather than September 2.
     """
     if not text:
         return None
     for pattern in _PATTERNS:
         for m in pattern.finditer(text):
-            date = _from_match(m)
+            date = _from_match(m, day_first)
             if date is not None:
                 return date, m.start(), m.end()
     return None
@@ -168,6 +169,9 @@ _ACCESS_STEMS = (
     "access", "retriev", "view", "cited", "consult", "visited", "download", "abgerufen",
     "zugriff", "zugegriffen", "recuperado", "accedido", "fecha",
 )  # fmt: skip
+_DAY_FIRST_STEMS = (
+    "consult", "abgerufen", "zugriff", "zugegriffen", "recuperado", "accedido", "fecha",
+)  # fmt: skip
 # The date must start within this many characters of the keyword.
 _ACCESS_WINDOW = 48
 
@@ -190,7 +194,15 @@ def find_access_date(text: str) -> AccessDate | None:
         return None
     for m in _ACCESS_RE.finditer(text):
         window = text[m.end() : m.end() + _ACCESS_WINDOW]
-        found = parse_date_span(window)
+        # Numeric dates are day first in Harvard ("Available at: … (accessed 09/02/2021)")
+        # and in the French, German and Spanish forms; IEEE's "[Accessed: 10/19/2017]"
+        # and APA are American, month first.
+        day_first = (
+            m.group("open") == "("
+            or "available at" in low
+            or m.group("kw").lower().startswith(_DAY_FIRST_STEMS)
+        )
+        found = parse_date_span(window, day_first)
         if found is None:
             continue
         date, dstart, dend = found

@@ -458,6 +458,11 @@ def _place_journal_boundary(
     return title, container
 
 
+# A title's last sentence of one to five words, and the long blank an address left.
+_SITE_BEFORE_ADDRESS_RE = re.compile(
+    r"(?<=\w{2})[.?!]\s+(?P<site>[A-Z0-9][^\s.]*(?:\s+[^\s.]+){0,4}?)\.?\s*$"
+)
+_BLANKED_ADDRESS_RE = re.compile(r"\s{12,}(?:$|[(.\[]|[Aa]ccessed|[Rr]etrieved)")
 _DATE_WORD_RE = re.compile(
     r"(?:last\s+)?(?:modified|updated|reviewed|published|posted)|last", re.IGNORECASE
 )
@@ -519,6 +524,14 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
             draft.publisher = owner.strip(" ,.")
     if container and _DATE_WORD_RE.fullmatch(container.strip(" .,")):
         container = None  # "Last modified April 2, 2019" with the date read apart
+    if container is None and title and runs.get("title"):
+        end = runs["title"][0][1]
+        before = _SITE_BEFORE_ADDRESS_RE.search(title)
+        if before and _BLANKED_ADDRESS_RE.match(text, end):
+            # "Antenatal care: NICE guideline NG201. NICE https://www.nice.org.uk/…" (Nature),
+            # "… cramps. Healthline. https://…" (AMA): the short sentence right before an
+            # address is the site's name.
+            title, container = title[: before.start() + 1], before.group("site")
     if title and not spill_after and runs.get("title"):
         gap = text[runs["title"][0][1] : runs["container"][0][0]] if runs.get("container") else ""
         numbered = bool(runs.get("volume") or runs.get("pages"))

@@ -19,6 +19,7 @@ from refcheck.parse.labeller import (
     second_pass_features,
     use_model,
 )
+from refcheck.parse.rules import prepare
 from refcheck.parse.tokens import Token, features, set_lexicon, stack_features, tokenise
 from training.train import build_lexicon
 
@@ -401,3 +402,25 @@ def test_an_author_list_the_labeller_cut_short_goes_on() -> None:
     draft = decode(text, tokens, labels)
     assert draft.authors == "Pierre Sermanet, Andrea Frome, and Esteban Real"
     assert draft.title == "Attention for categorization"
+
+
+def test_the_short_sentence_before_an_address_is_the_site() -> None:
+    """Nature's web form: "Title. Site URL (Year)." with the address blanked out."""
+    raw = (
+        "Hadfield, J. MCMCglmm course notes. CRAN "
+        "https://cran.r-project.org/web/CourseNotes.pdf (2019)."
+    )
+    text = prepare(raw).rest
+    tokens, labels = _label_spans(
+        text,
+        {"Hadfield, J.": "author", "MCMCglmm course notes. CRAN": "title", "(2019).": "date"},
+    )
+    draft = decode(text, tokens, labels)
+    assert (draft.title, draft.container) == ("MCMCglmm course notes", "CRAN")
+    # Without an address after it, a title's second sentence stays in the title.
+    plain = "Hadfield, J. MCMCglmm course notes. CRAN (2019)."
+    tokens, labels = _label_spans(
+        plain,
+        {"Hadfield, J.": "author", "MCMCglmm course notes. CRAN": "title", "(2019).": "date"},
+    )
+    assert decode(plain, tokens, labels).title == "MCMCglmm course notes. CRAN"

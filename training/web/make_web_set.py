@@ -297,19 +297,23 @@ def harvard(src: dict[str, Any], rnd: random.Random) -> list[Seg]:
 
 def mla(src: dict[str, Any], rnd: random.Random) -> list[Seg]:
     a = names(src, "mla", rnd)
-    url = (
-        src["url"].split("://", 1)[1]
-        if rnd.random() < 0.5 and "://www." in src["url"]
-        else src["url"]
-    )
+    # MLA 8 and 9 print the address without its scheme ("www.cdc.gov/…", "medlineplus.gov/…").
+    url = src["url"].split("://", 1)[1] if rnd.random() < 0.5 else src["url"]
     segs: list[Seg] = []
-    if not is_org(src["authors"][0]):
+    org = is_org(src["authors"][0])
+    if not org:
         segs += [("author", a + ("" if a.endswith(".") else ".")), (None, " ")]
     segs += [
         ("title", f"\u201c{stop(src['title'])}\u201d"),
         (None, " "),
         ("container-title", src["site"] + ","),
         (None, " "),
+    ]
+    if org and src["authors"][0] != src["site"] and rnd.random() < 0.5:
+        # An organisation that is both author and publisher is named once, as publisher:
+        # '"Leg Cramps." MedlinePlus, U.S. National Library of Medicine, 2 Feb. 2021, …'.
+        segs += [("publisher", src["authors"][0] + ","), (None, " ")]
+    segs += [
         ("date", d_eu(src["date"], MLA_MON) + ","),
         (None, " "),
         ("url", url + "."),
