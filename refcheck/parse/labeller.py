@@ -463,6 +463,8 @@ _SITE_BEFORE_ADDRESS_RE = re.compile(
     r"(?<=\w{2})[.?!]\s+(?P<site>[A-Z0-9][^\s.]*(?:\s+[^\s.]+){0,4}?)\.?\s*$"
 )
 _BLANKED_ADDRESS_RE = re.compile(r"\s{12,}(?:$|[(.\[]|[Aa]ccessed|[Rr]etrieved)")
+_BARE_NUMBER_RE = re.compile(r"\s*\d{4}[,.;]?\s*")
+_BRACKETED_YEAR_RE = re.compile(r"\((?P<year>(?:1[5-9]|20)\d\d)[a-z]?\)")
 _DATE_WORD_RE = re.compile(
     r"(?:last\s+)?(?:modified|updated|reviewed|published|posted)|last", re.IGNORECASE
 )
@@ -543,12 +545,37 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     draft.container = clean_container(container) if container else None
     collection = first("collection")
     draft.collection = clean_container(collection) if collection else None
+    page_like = range_end = None
     for span in runs.get("date", []):
         date_text = text[span[0] : span[1]]
         year = find_year(date_text)
-        if year:
-            draft.date_text, draft.year = date_text, year
+        if not year:
+            continue
+        inner = _BRACKETED_YEAR_RE.search(date_text)
+        if inner and inner.group("year") != year:
+            # "326, 1998 (2011)" read as one date: the bracketed number is the year, the
+            # bare one before it the page.
+            leading = date_text[: inner.start()].strip(" ,.;")
+            if _BARE_NUMBER_RE.fullmatch(leading):
+                page_like = leading
+            draft.date_text, draft.year = inner.group(0), inner.group("year")
             break
+        if _BARE_NUMBER_RE.fullmatch(date_text):
+            if text[: span[0]].rstrip().endswith(("-", "\u2013", "\u2014")):
+                range_end = date_text.strip(" ,.;")
+                continue  # "1573 – 1584, 2010": the end of a page range
+            bracketed = [
+                m for m in _BRACKETED_YEAR_RE.finditer(text) if not span[0] <= m.start() < span[1]
+            ]
+            if len(bracketed) == 1:
+                # "Annals Phys. 326, 1998 (2011)": the year is the bracketed one; the
+                # bare number is the page.
+                page_like = date_text.strip(" ,.;")
+                m = bracketed[0]
+                draft.date_text, draft.year = m.group(0), m.group("year")
+                break
+        draft.date_text, draft.year = date_text, year
+        break
     if tail and draft.year is None and find_year(tail):
         draft.year = find_year(tail)
     volume = first("volume")
@@ -564,8 +591,12 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     if issue:
         draft.issue = _clean_number(issue, _ISSUE_PREFIX_RE)
     pages = first("pages")
+    if pages and range_end and pages.rstrip().endswith(("-", "\u2013", "\u2014")):
+        pages = f"{pages.rstrip()}{range_end}"
     if pages:
         draft.pages = expand_pages(pages)
+    elif page_like and not draft.pages:
+        draft.pages = page_like
     publisher = first("publisher")
     if publisher:
         draft.publisher = publisher.strip(" ,.;:")

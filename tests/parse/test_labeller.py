@@ -345,10 +345,10 @@ def test_lexicon_is_learned_from_labels_and_shipped_with_the_model() -> None:
 def _label_spans(text: str, spans: dict[str, str]) -> tuple[list[Token], list[str]]:
     """Tokens of ``text`` labelled by which quoted piece of it they fall in."""
     tokens = tokenise(text)
-    where = {label: (text.index(p), text.index(p) + len(p)) for p, label in spans.items()}
+    where = [(label, text.index(p), text.index(p) + len(p)) for p, label in spans.items()]
     labels = []
     for _word, start, _end in tokens:
-        found = [label for label, (a, b) in where.items() if a <= start < b]
+        found = [label for label, a, b in where if a <= start < b]
         labels.append(found[0] if found else "O")
     return tokens, labels
 
@@ -424,3 +424,49 @@ def test_the_short_sentence_before_an_address_is_the_site() -> None:
         {"Hadfield, J.": "author", "MCMCglmm course notes. CRAN": "title", "(2019).": "date"},
     )
     assert decode(plain, tokens, labels).title == "MCMCglmm course notes. CRAN"
+
+
+def test_a_page_that_looks_like_a_year_gives_way_to_the_bracketed_year() -> None:
+    text = "A. Anisimov and S. Mendizabal, Annals Phys. 326, 1998 (2011)."
+    tokens, labels = _label_spans(
+        text,
+        {
+            "A. Anisimov and S. Mendizabal,": "author",
+            "Annals Phys.": "journal",
+            "326,": "volume",
+            "1998": "date",
+        },
+    )
+    draft = decode(text, tokens, labels)
+    assert (draft.year, draft.volume, draft.pages) == ("2011", "326", "1998")
+    # The same with page and year read as one date.
+    tokens, labels = _label_spans(
+        text,
+        {
+            "A. Anisimov and S. Mendizabal,": "author",
+            "Annals Phys.": "journal",
+            "326,": "volume",
+            "1998 (2011).": "date",
+        },
+    )
+    draft = decode(text, tokens, labels)
+    assert (draft.year, draft.volume, draft.pages) == ("2011", "326", "1998")
+
+
+def test_the_end_of_a_page_range_is_not_the_year() -> None:
+    text = "L. Lundsten, Whale falls, Deep Sea Res. I, vol. 57, pp. 1573 – 1584, Oct. 2010."
+    tokens, labels = _label_spans(
+        text,
+        {
+            "L. Lundsten,": "author",
+            "Whale falls,": "title",
+            "Deep Sea Res. I,": "journal",
+            "vol. 57,": "volume",
+            "1573 –": "pages",
+            "1584,": "date",
+            "Oct.": "O",
+            "2010.": "date",
+        },
+    )
+    draft = decode(text, tokens, labels)
+    assert (draft.year, draft.pages) == ("2010", "1573-1584")
