@@ -302,6 +302,25 @@ def _chapter(rest: str) -> Draft | None:
     )
 
 
+# A sentence that is only an abbreviated word or two: "Org.", "Trends Biochem.", "J. Mol."
+_ABBREVIATED_SENTENCE_RE = re.compile(r"(?:[A-Z][a-z]{0,9}\.?\s){0,2}[A-Z][a-z]{0,9}\.")
+
+
+def _journal_sentences(sentences: list[str]) -> int:
+    """How many of the last sentences the journal's name takes: "Org. Geochem." was
+    split at its abbreviations' full stops. A known journal name decides; failing that,
+    abbreviated words before the last sentence join it. A title sentence always stays."""
+    from refcheck.parse.journals import is_known_journal  # loads the list on first use
+
+    for k in range(min(4, len(sentences) - 1), 1, -1):
+        if is_known_journal(" ".join(sentences[-k:])):
+            return k
+    k = 1
+    while k < min(3, len(sentences) - 1) and _ABBREVIATED_SENTENCE_RE.fullmatch(sentences[-k - 1]):
+        k += 1
+    return k
+
+
 _MORE_INITIALS_RE = re.compile(r"[A-Z]\.(?:[\s,]|[A-Z]\.)")
 _ONE_GIVEN_NAME_RE = re.compile(r"[A-Z][a-z]+\s[A-Z]")
 _NAME_LIST_GOES_ON_RE = re.compile(r"[A-Z][\w'’-]+(?:,\s|\s+(?:and|&)\s+[A-Z])")
@@ -389,8 +408,9 @@ def parse_ama(prep: Prepared) -> Draft | None:
             return None  # "Journal 133:651-7." without a year anywhere: not this style
         if len(sentences) < 2:
             return None
-        draft.container = clean_container(sentences[-1])
-        draft.title = clean_title(" ".join(sentences[:-1]))
+        k = _journal_sentences(sentences)
+        draft.container = clean_container(" ".join(sentences[-k:]))
+        draft.title = clean_title(" ".join(sentences[:-k]))
         draft.type = "article-journal"
         return draft
     if not (prep.ids.urls or prep.accessed or prep.internet):

@@ -456,3 +456,22 @@ def test_pubmed_and_biology_variants(
     assert [n.family for n in ref.authors] == families
     assert (ref.container_title, ref.volume, ref.page) == (container, volume, pages)
     assert ref.issued is not None and ref.title and not ref.title.endswith("Epub")
+
+
+@pytest.mark.parametrize(
+    ("journal", "expected"),
+    [
+        ("J. Mol. Evol.", "J. Mol. Evol"),  # a known journal decides
+        ("Trends Biochem. Sci.", "Trends Biochem. Sci"),
+        ("Port. Acta Biol. B", "Port. Acta Biol. B"),  # abbreviated words join
+        ("Nature.", "Nature"),
+    ],
+)
+def test_abbreviated_journal_split_at_its_stops_is_whole_again(journal: str, expected: str) -> None:
+    ref = parse_reference(
+        f"Penny D. 1976. Criteria for optimising phylogenetic trees in the Cell. {journal} "
+        "8:95-116."
+    )
+    assert ref.container_title == expected
+    assert ref.title == "Criteria for optimising phylogenetic trees in the Cell"
+    assert (ref.issued, ref.volume, ref.page) == (PartialDate(1976), "8", "95-116")
