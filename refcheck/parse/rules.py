@@ -321,6 +321,9 @@ def _journal_sentences(sentences: list[str]) -> int:
     return k
 
 
+_ONLINE_DATE_RE = re.compile(
+    r"^(?:Published(?:\s+online)?|Epub)\s+(?:1[5-9]|20)\d\d(?:\s+[A-Z][a-z]{2,8}\.?(?:\s+\d{1,2})?)?"
+)
 _MORE_INITIALS_RE = re.compile(r"[A-Z]\.(?:[\s,]|[A-Z]\.)")
 _ONE_GIVEN_NAME_RE = re.compile(r"[A-Z][a-z]+\s[A-Z]")
 _NAME_LIST_GOES_ON_RE = re.compile(r"[A-Z][\w'’-]+(?:,\s|\s+(?:and|&)\s+[A-Z])")
@@ -342,6 +345,9 @@ def parse_ama(prep: Prepared) -> Draft | None:
     head = rest
     if block is not None:
         after = rest[block.end :].strip(" .;,")
+        # AMA's online date after the block ("… 2017;18(1):29. Published 2017 Feb 28.")
+        # is not something else following it.
+        after = _ONLINE_DATE_RE.sub("", after).strip(" .;,")
         if len(after) > 3:  # something substantial follows: not a plain Vancouver tail
             return None
         head = rest[: block.start].strip()

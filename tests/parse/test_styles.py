@@ -119,6 +119,12 @@ STYLE_CASES = [
      2009),
     ("acs", "(4) Hensley, J. G.; Smith, A. Leg Cramps in Pregnancy. J. Midwifery 2009, 54, "
      "211\u2013218.", ["Hensley", "Smith"], "Leg Cramps in Pregnancy", "J. Midwifery", 2009),
+    ("chicago-notes", "1. Jane G. Hensley and Alan Smith, \u201cLeg Cramps in Pregnancy,\u201d "
+     "Journal of Midwifery 54, no. 3 (2009): 211\u201318.", ["Hensley", "Smith"],
+     "Leg Cramps in Pregnancy", "Journal of Midwifery", 2009),
+    ("apa7", "Hensley, J. G., & Smith, A. (2009). Leg cramps in pregnancy. Journal of Midwifery, "
+     "54(3), 211\u2013218. https://doi.org/10.1016/j.jmwh.2008.11.007", ["Hensley", "Smith"],
+     "Leg cramps in pregnancy", "Journal of Midwifery", 2009),
 ]  # fmt: skip
 
 
@@ -437,6 +443,12 @@ def test_given_names_first_are_not_read_as_vancouver() -> None:
             "Smith AB. Optimal is not good enough. Biol Cybern. 2012;106(11-12):757-65. "
             "Epub 2012 Aug 17.",
             ["Smith"], "Biol Cybern", "106", "757-765",
+        ),
+        (  # AMA: the online date after the block
+            "Hallegraeff J, de Greef M, van der Schans C. Criteria in diagnosing nocturnal leg "
+            "cramps: a systematic review. BMC Fam Pract. 2017;18(1):29. Published 2017 Feb 28. "
+            "doi:10.1186/s12875-017-0600-8",
+            ["Hallegraeff", "Greef", "Schans"], "BMC Fam Pract", "18", "29",
         ),
         (  # a colon ends the author list
             "Burr TJ, Otten L: Crown gall of grape: biology and disease management. Annu Rev "
