@@ -159,6 +159,8 @@ _ACCESS_KEYWORDS = (
     r"|consult[ée]\s+le|consult[ée]|page\s+consult[ée]e\s+le|date\s+de\s+consultation"
     r"|abgerufen\s+am|abgerufen|zugegriffen\s+am|zugriff\s+am|zugriff|letzter\s+zugriff(?:\s+am)?"
     r"|consultado\s+el|consultado|fecha\s+de\s+consulta|accedido\s+el|recuperado\s+el"
+    # NLM's "[cited …]" in Spanish, French, German and Portuguese translations
+    r"|citado|cit[ée]\s+le|zitiert\s+am|zitiert"
 )
 _ACCESS_RE = re.compile(
     rf"(?P<open>[\[(])?\s*(?P<kw>\b(?:{_ACCESS_KEYWORDS}))\b\s*[:=]?\s*",
@@ -167,10 +169,11 @@ _ACCESS_RE = re.compile(
 # Every keyword above contains one of these: a cheap test before the full pattern.
 _ACCESS_STEMS = (
     "access", "retriev", "view", "cited", "consult", "visited", "download", "abgerufen",
-    "zugriff", "zugegriffen", "recuperado", "accedido", "fecha",
+    "zugriff", "zugegriffen", "recuperado", "accedido", "fecha", "cit", "zitiert",
 )  # fmt: skip
 _DAY_FIRST_STEMS = (
     "consult", "abgerufen", "zugriff", "zugegriffen", "recuperado", "accedido", "fecha",
+    "citado", "cité", "cite le", "zitiert",
 )  # fmt: skip
 # The date must start within this many characters of the keyword.
 _ACCESS_WINDOW = 48

@@ -389,7 +389,12 @@ def parse_ama(prep: Prepared) -> Draft | None:
         draft.authors = am.group("authors")
         head = head[am.end() :]
     elif block is not None:
-        return None
+        if not (looks_like_organisation(first_sentence) and head.count(". ") >= 2):
+            return None
+        # "American College of Obstetricians and Gynecologists. Title. Obstet Gynecol.
+        # 2020;135(4):e178-e188.": an organisation as the author.
+        draft.authors = first_sentence
+        head = head[len(first_sentence) + 1 :].strip()
     quoted = _QUOTED_TITLE_RE.match(head) if block is not None else None
     if quoted:
         # 'Eddy DM. "Clinical decision making: from theory to practice. Practice
@@ -434,10 +439,16 @@ def parse_ama(prep: Prepared) -> Draft | None:
         return None
     if len(sentences) > 1:
         draft.container = clean_container(" ".join(sentences[1:]))
+    # The published date; failing one, the last update ("Updated March 23, 2023."): the
+    # date of the version cited.
+    updated = None
     for s in dated:
         if _PUBLISHED_RE.match(s) and re.match(r"(?:updated|last|reviewed)", s, re.IGNORECASE):
+            updated = updated or _PUBLISHED_RE.sub("", s)
             continue
         draft.date_text = _PUBLISHED_RE.sub("", s)
+    if draft.date_text is None and updated:
+        draft.date_text = updated
     draft.type = "webpage"
     return draft
 

@@ -159,6 +159,12 @@ def test_other_styles(
             "de marzo de 2021]. Disponible en: https://www.revistamedica.es/calambres",
             "2021-03-18",
         ),
+        (  # NLM in Spanish: "[citado …]"
+            "Ministerio de Sanidad. Guía de práctica clínica de atención en el embarazo "
+            "[Internet]. Madrid: Ministerio de Sanidad; 2014 [citado 20 Ene 2022]. Disponible "
+            "en: https://portal.guiasalud.es/gpc/embarazo-puerperio/",
+            "2022-01-20",
+        ),
         (
             "NHS (2020) Leg cramps. Available at: https://www.nhs.uk/leg-cramps/ (Accessed: "
             "30 August 2022).",
@@ -487,3 +493,32 @@ def test_abbreviated_journal_split_at_its_stops_is_whole_again(journal: str, exp
     assert ref.container_title == expected
     assert ref.title == "Criteria for optimising phylogenetic trees in the Cell"
     assert (ref.issued, ref.volume, ref.page) == (PartialDate(1976), "8", "95-116")
+
+
+def test_organisation_as_author_of_a_journal_article() -> None:
+    ref = parse_reference(
+        "American College of Obstetricians and Gynecologists. Physical activity and exercise "
+        "during pregnancy and the postpartum period. ACOG Committee Opinion No. 804. Obstet "
+        "Gynecol. 2020;135(4):e178-e188."
+    )
+    assert [n.literal for n in ref.authors] == [
+        "American College of Obstetricians and Gynecologists"
+    ]
+    assert ref.container_title == "Obstet Gynecol"
+    assert (ref.volume, ref.issue, ref.page) == ("135", "4", "e178-e188")
+
+
+def test_ama_web_page_dated_by_its_last_update() -> None:
+    """Without a published date, the update date dates the version cited; with one, the
+    published date wins."""
+    updated = parse_reference(
+        "Centers for Disease Control and Prevention. Pregnancy Mortality Surveillance System. "
+        "Updated March 23, 2023. Accessed April 2, 2024. https://www.cdc.gov/pmss.htm"
+    )
+    assert updated.issued == PartialDate(2023, 3, 23)
+    assert updated.accessed == PartialDate(2024, 4, 2)
+    both = parse_reference(
+        "Mayo Clinic Staff. Pregnancy week by week. Mayo Clinic. https://www.mayoclinic.org/x. "
+        "Published 2022. Updated May 3, 2023. Accessed October 12, 2023."
+    )
+    assert both.issued == PartialDate(2022)
