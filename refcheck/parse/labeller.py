@@ -463,6 +463,7 @@ _SITE_BEFORE_ADDRESS_RE = re.compile(
     r"(?<=\w{2})[.?!]\s+(?P<site>[A-Z0-9][^\s.]*(?:\s+[^\s.]+){0,4}?)\.?\s*$"
 )
 _BLANKED_ADDRESS_RE = re.compile(r"\s{12,}(?:$|[(.\[]|[Aa]ccessed|[Rr]etrieved)")
+_CITY_TAIL_RE = re.compile(r",\s+(?P<city>[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})$")
 _BARE_NUMBER_RE = re.compile(r"\s*\d{4}[,.;]?\s*")
 _BRACKETED_YEAR_RE = re.compile(r"\((?P<year>(?:1[5-9]|20)\d\d)[a-z]?\)")
 _DATE_WORD_RE = re.compile(
@@ -510,6 +511,16 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     elif draft.authors and title:
         draft.authors, title = _take_last_author(draft.authors, title)
     container = first("container") or spill_after
+    titles = runs.get("title", [])
+    if (
+        container is None
+        and len(titles) > 1
+        and runs.get("editor")
+        and titles[0][1] <= runs["editor"][0][0] < titles[1][0]
+    ):
+        # Harvard's "'Sleep and cramps', in Green, P. (ed.) Handbook of Sleep Medicine.":
+        # the title after the editors is the book's.
+        container = text[slice(*_balance(text, *titles[1]))]
     if (
         container is None
         and draft.authors
@@ -602,6 +613,14 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
         draft.publisher = publisher.strip(" ,.;:")
     location = first("location")
     draft.place = location.strip(" ,.;:") if location else None
+    if draft.place and draft.container and runs.get("container") and runs.get("location"):
+        between = text[runs["container"][0][1] : runs["location"][0][0]]
+        city = _CITY_TAIL_RE.search(draft.container)
+        if city and not between.strip(" ,") and city.start() > 0:
+            # "Proc. IEEE Conf. … (CVPR), Las Vegas, | NV, USA": the city the labeller
+            # left in the container belongs to the place that follows it.
+            draft.container = draft.container[: city.start()]
+            draft.place = f"{city.group('city')}, {draft.place}"
     edition = first("edition")
     if edition:
         draft.edition = edition.strip(" ,.;:()")

@@ -56,15 +56,52 @@ def _split_book(draft: Draft, container: str) -> str:
     return book
 
 
+# "World Bank. 2020. World Development Report 2020": an author-date year read into the title.
+_LEADING_YEAR_RE = re.compile(r"^(?P<year>(?:1[5-9]|20)\d\d)[a-z]?[.,]\s+(?=\S)")
+# APA's "(Doctoral dissertation, University of Oxford)" after a thesis's title.
+_THESIS_NOTE_RE = re.compile(
+    r"\s*\((?P<genre>(?:Unpublished\s+)?(?:Doctoral|Master'?s|PhD|Ph\.\s?D\.?|Honou?rs)"
+    r"\s+(?:dissertation|thesis))(?:,\s*(?P<school>[^()]{2,120}))?\)\.?$",
+    re.IGNORECASE,
+)
+# APA's "(R. Nice, Trans.)" cut by the labeller: "Distinction (R. Nice".
+_CUT_TRANSLATOR_RE = re.compile(r"\s*\((?:[A-Z]\.\s?)+[A-Z][\w'’-]+(?:,\s*(?:Trans|Eds?)\.?\)?)?$")
+_ROLE_ONLY_RE = re.compile(r"\(?(?:Trans|Eds?|Hrsg|dir)\.?\)?\.?", re.IGNORECASE)
+
+
+def _finish_title(draft: Draft, title: str) -> str:
+    """The title without what belongs elsewhere: a leading year, a language note, a
+    thesis's genre and school, a translator's name."""
+    year = _LEADING_YEAR_RE.match(title)
+    if year and draft.year in (None, year.group("year")):
+        draft.year = year.group("year")
+        draft.date_text = draft.date_text or draft.year
+        title = title[year.end() :]
+    language = _LANGUAGE_NOTE_RE.search(title)
+    if language and language.start() > 0:
+        title = title[: language.start()]
+        draft.note = draft.note or language.group("note")
+    thesis = _THESIS_NOTE_RE.search(title)
+    if thesis and thesis.start() > 0:
+        title = title[: thesis.start()]
+        draft.genre = draft.genre or thesis.group("genre")
+        if thesis.group("school") and not draft.publisher:
+            draft.publisher = thesis.group("school").strip()
+    cut = _CUT_TRANSLATOR_RE.search(title)
+    if cut and cut.start() > 0 and "(" not in title[: cut.start()]:
+        title = title[: cut.start()]
+    return title
+
+
 def finish_draft(draft: Draft) -> Draft:
     """Move what one field carries into the field it belongs to (in place): a title's
-    language note, a container's editors and edition, a volume that is a page range,
-    a part or supplement qualifying an issue or volume number."""
+    leading year, language note, thesis genre and cut translator, a container's editors
+    and edition, a volume that is a page range, a part or supplement qualifying an
+    issue or volume number."""
     if draft.title:
-        language = _LANGUAGE_NOTE_RE.search(draft.title)
-        if language and language.start() > 0:
-            draft.title = draft.title[: language.start()]
-            draft.note = draft.note or language.group("note")
+        draft.title = _finish_title(draft, draft.title)
+    if draft.editors and _ROLE_ONLY_RE.fullmatch(draft.editors.strip(" ,")):
+        draft.editors = None  # "Trans.)" read as an editor's name
     if draft.container:
         draft.container = _split_book(draft, draft.container)
     volume = (draft.volume or "").strip()

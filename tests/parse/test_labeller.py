@@ -470,3 +470,36 @@ def test_the_end_of_a_page_range_is_not_the_year() -> None:
     )
     draft = decode(text, tokens, labels)
     assert (draft.year, draft.pages) == ("2010", "1573-1584")
+
+
+def test_the_title_after_the_editors_is_the_book() -> None:
+    text = "Jones, M. (2018) 'Sleep and cramps', in Green, P. (ed.) Handbook of Sleep. Oxford."
+    tokens, labels = _label_spans(
+        text,
+        {
+            "Jones, M.": "author",
+            "(2018)": "date",
+            "'Sleep and cramps',": "title",
+            "in Green, P. (ed.)": "editor",
+            "Handbook of Sleep.": "title",
+            "Oxford.": "location",
+        },
+    )
+    draft = decode(text, tokens, labels)
+    assert (draft.title, draft.container) == ("Sleep and cramps", "Handbook of Sleep")
+
+
+def test_a_city_left_in_the_container_joins_the_place() -> None:
+    text = '[1] K. He, "Deep residual learning," in Proc. CVPR, Las Vegas, NV, USA, 2016.'
+    tokens, labels = _label_spans(
+        text,
+        {
+            "K. He,": "author",
+            '"Deep residual learning,"': "title",
+            "Proc. CVPR, Las Vegas,": "container",
+            "NV, USA,": "location",
+            "2016.": "date",
+        },
+    )
+    draft = decode(text, tokens, labels)
+    assert (draft.container, draft.place) == ("Proc. CVPR", "Las Vegas, NV, USA")

@@ -522,3 +522,41 @@ def test_ama_web_page_dated_by_its_last_update() -> None:
         "Published 2022. Updated May 3, 2023. Accessed October 12, 2023."
     )
     assert both.issued == PartialDate(2022)
+
+
+@pytest.mark.parametrize(
+    ("raw", "title", "expected"),
+    [
+        (
+            "World Bank. 2020. World Development Report 2020: Trading for Development. "
+            "Washington, DC: World Bank.",
+            "World Development Report 2020: Trading for Development",
+            {"year": 2020},
+        ),
+        (
+            "Smith, J. (2019). Muscle cramps in athletes (Doctoral dissertation, University of "
+            "Oxford). Retrieved from https://ora.ox.ac.uk/objects/uuid:1234",
+            "Muscle cramps in athletes",
+            {"publisher": "University of Oxford", "type": ReferenceType.THESIS},
+        ),
+        (
+            "Bourdieu, P. (1984). Distinction: A social critique of the judgement of taste "
+            "(R. Nice, Trans.). Harvard University Press.",
+            "Distinction: A social critique of the judgement of taste",
+            {"editors": ()},
+        ),
+    ],
+)
+def test_what_a_title_carries_goes_to_its_field(
+    raw: str, title: str, expected: dict[str, object]
+) -> None:
+    ref = parse_reference(raw)
+    assert ref.title == title
+    if "year" in expected:
+        assert ref.issued is not None and ref.issued.year == expected["year"]
+    if "publisher" in expected:
+        assert ref.publisher == expected["publisher"]
+    if "type" in expected:
+        assert ref.type is expected["type"]
+    if "editors" in expected:
+        assert ref.editors == expected["editors"]
