@@ -201,6 +201,8 @@ def infer_type(prep: Prepared, draft: Draft) -> ReferenceType:
         return ReferenceType.ARTICLE
     if _has(words, low, _THESIS_WORDS, _THESIS_PHRASES):
         return ReferenceType.THESIS
+    if "[data set]" in low or "[dataset]" in low:
+        return ReferenceType.DATASET  # APA's own marker, even with "(Version 2)"
     if not draft.volume and (
         _has(words, low, _SOFTWARE_WORDS, _SOFTWARE_PHRASES)
         or ("version" in words and _VERSION_RE.search(text))

@@ -179,9 +179,11 @@ def _org_word(word: str) -> bool:
 
 
 # Upper-case initials with optional stops and hyphens: "JG", "J.G.", "J. G.", "J.-P."
-_INITIALS_RE = re.compile(r"^(?:[A-Z][a-z]?\.?\s?-?\s?){1,5}$|^[A-Z]\.-[a-z]\.?$")
+# Capitals beyond ASCII for initials: "Kaiser, Ł.", "Ö. Yılmaz", "Č. Novák".
+_CAPS = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
+_INITIALS_RE = re.compile(rf"^(?:[{_CAPS}][a-z]?\.?\s?-?\s?){{1,5}}$|^[{_CAPS}]\.-[a-z]\.?$")
 _VANCOUVER_INITIALS_RE = re.compile(r"^[A-Z]{1,4}$")
-_STOPPED_INITIALS_RE = re.compile(r"^(?:[A-Z]\.\s?-?\s?){1,4}$")
+_STOPPED_INITIALS_RE = re.compile(rf"^(?:[{_CAPS}]\.\s?-?\s?){{1,4}}$")
 _NAME_WORD_RE = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’\-.]*$")
 _GIVEN_WORD_RE = re.compile(
     r"^(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:-[A-Za-zÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?|[A-Z]\.?(?:-[A-Za-z]\.?)?)$"
@@ -313,7 +315,7 @@ def _is_given_only(part: str) -> bool:
     return len(full) <= 2 and all(_GIVEN_WORD_RE.match(w) or _given_word(w) for w in words)
 
 
-_INITIAL_WORD_RE = re.compile(r"^[A-Z]\.?(?:-[A-Za-z]\.?)?$")
+_INITIAL_WORD_RE = re.compile(rf"^[{_CAPS}]\.?(?:-[A-Za-z]\.?)?$")
 
 
 def _given_word(word: str) -> bool:

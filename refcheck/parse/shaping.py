@@ -69,6 +69,14 @@ _CUT_TRANSLATOR_RE = re.compile(r"\s*\((?:[A-Z]\.\s?)+[A-Z][\w'’-]+(?:,\s*(?:T
 _ROLE_ONLY_RE = re.compile(r"\(?(?:Trans|Eds?|Hrsg|dir)\.?\)?\.?", re.IGNORECASE)
 
 
+_DANGLING_OF_RE = re.compile(r"\b(?:of|of the|for|for the|on|on the|and)$")
+_REPORT_NUMBER_RE = re.compile(
+    r"\b(?:Publication|Pub\.|Report|Rep\.|Technical Report|Tech\. Rep\.)\s+No\.?\s*"
+    r"(?P<number>[A-Z0-9][\w-]*)\.?$"
+)
+_VOLUME_WORD_RE = re.compile(r"^(?:Vol(?:ume)?s?\.?|Bd\.|Band|Tome|t\.)\s*", re.IGNORECASE)
+
+
 def _finish_title(draft: Draft, title: str) -> str:
     """The title without what belongs elsewhere: a leading year, a language note, a
     thesis's genre and school, a translator's name."""
@@ -104,6 +112,17 @@ def finish_draft(draft: Draft) -> Draft:
         draft.editors = None  # "Trans.)" read as an editor's name
     if draft.container:
         draft.container = _split_book(draft, draft.container)
+        if draft.publisher and _DANGLING_OF_RE.search(draft.container):
+            # "Annual Meeting of the" | "American Academy of Sleep Medicine": one name.
+            draft.container, draft.publisher = f"{draft.container} {draft.publisher}", None
+    if draft.publisher:
+        report = _REPORT_NUMBER_RE.search(draft.publisher)
+        if report and not draft.number:
+            # "AHRQ Publication No. 19-EHC012-EF": the report's number, not its publisher.
+            draft.number = report.group("number")
+            draft.publisher = draft.publisher[: report.start()].strip(" ,.;:") or None
+    if draft.volume:
+        draft.volume = _VOLUME_WORD_RE.sub("", draft.volume) or None  # APA's "(Vol. 33, …)"
     volume = (draft.volume or "").strip()
     if volume and not (draft.issue or draft.pages) and _PAGE_RANGE_RE.fullmatch(volume):
         # "Dev Suppl 1993; 115-124.": a range where the volume goes is the pages.

@@ -560,3 +560,34 @@ def test_what_a_title_carries_goes_to_its_field(
         assert ref.type is expected["type"]
     if "editors" in expected:
         assert ref.editors == expected["editors"]
+
+
+def test_more_fields_in_their_places() -> None:
+    dataset = parse_reference(
+        "Chen, X., & Li, Y. (2022). Pregnancy cramps survey data (Version 2) [Data set]. "
+        "Zenodo. https://doi.org/10.5281/zenodo.1234567"
+    )
+    assert dataset.type is ReferenceType.DATASET
+    meeting = parse_reference(
+        "Lee K, Park J. Nocturnal cramps and sleep quality. Paper presented at: Annual Meeting "
+        "of the American Academy of Sleep Medicine; June 5, 2019; San Antonio, TX."
+    )
+    assert meeting.container_title is not None
+    assert meeting.container_title.endswith("of the American Academy of Sleep Medicine")
+    chapter = parse_reference(
+        "Brown, T. B., et al. (2020). Language models are few-shot learners. In H. Larochelle & "
+        "H. Lin (Eds.), Advances in Neural Information Processing Systems (Vol. 33, pp. "
+        "1877–1901). Curran Associates."
+    )
+    assert (chapter.volume, chapter.page) == ("33", "1877-1901")
+    report = parse_reference(
+        "Agency for Healthcare Research and Quality. Management of leg cramps: evidence report. "
+        "AHRQ Publication No. 19-EHC012-EF. Rockville, MD: AHRQ; 2019."
+    )
+    assert report.number == "19-EHC012-EF"
+    assert report.publisher != "AHRQ Publication No. 19-EHC012-EF"
+    names = parse_reference(
+        "Vaswani, A., Gomez, A. N., Kaiser, Ł., & Polosukhin, I. (2017). Attention is all you "
+        "need. arXiv. https://arxiv.org/abs/1706.03762"
+    )
+    assert [n.family for n in names.authors] == ["Vaswani", "Gomez", "Kaiser", "Polosukhin"]
