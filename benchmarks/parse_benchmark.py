@@ -19,6 +19,7 @@ exactly right and references per second, per source set and overall.
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 import sys
 import tempfile
@@ -92,6 +93,7 @@ class Score:
         self.refs = 0
         self.exact = 0
         self.seconds = 0.0
+        self.failures = 0  # references the parser failed on (logged, returned empty)
 
     def add(self, gold: dict[str, Any], pred: dict[str, Any]) -> list[str]:
         wrong = []
@@ -120,6 +122,7 @@ class Score:
         self.refs += other.refs
         self.exact += other.exact
         self.seconds += other.seconds
+        self.failures += other.failures
 
     @staticmethod
     def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -145,10 +148,38 @@ class Score:
             f"micro-F1 {self.micro():.4f}  exact {self.exact / max(self.refs, 1):.3f}  "
             f"{rate:,.0f} refs/s"
         )
+        if name == "ALL":
+            lines.append(f"parser failures: {self.failures}")
         return "\n".join(lines)
 
 
+class _Failures(logging.Handler):
+    """Counts the parser's "reference parser failed" reports: parse_reference never
+    raises, so a crash would otherwise only show as a slightly lower score."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.raws: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.raws.append(record.getMessage())
+
+
 def evaluate(
+    records: Sequence[dict[str, Any]], scores: dict[str, Score], errors: list[str] | None
+) -> None:
+    failures = _Failures()
+    parse_log = logging.getLogger("refcheck.parse")
+    parse_log.addHandler(failures)
+    try:
+        _evaluate(records, scores, errors)
+    finally:
+        parse_log.removeHandler(failures)
+    all_scores = scores.setdefault("ALL", Score())
+    all_scores.failures += len(failures.raws)
+
+
+def _evaluate(
     records: Sequence[dict[str, Any]], scores: dict[str, Score], errors: list[str] | None
 ) -> None:
     for record in records:

@@ -525,6 +525,7 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
         container is None
         and draft.authors
         and runs.get("title")
+        and runs.get("author")
         and runs["author"][0][0] > runs["title"][0][0]
         and not (runs.get("date") and runs["date"][0][0] < runs["title"][0][0])
     ):

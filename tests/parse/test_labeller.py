@@ -503,3 +503,20 @@ def test_a_city_left_in_the_container_joins_the_place() -> None:
     )
     draft = decode(text, tokens, labels)
     assert (draft.container, draft.place) == ("Proc. CVPR", "Las Vegas, NV, USA")
+
+
+def test_authors_split_from_a_quoted_title_without_an_author_run() -> None:
+    """The organisation before a quoted title becomes the author when the labeller put
+    both in the title; decoding must not look for an author run that is not there."""
+    text = 'CONVEX Computer Corporation, "Exemplar Programming Guide," Richardson, TX, 1993.'
+    tokens, labels = _label_spans(
+        text,
+        {
+            'CONVEX Computer Corporation, "Exemplar Programming Guide,"': "title",
+            "Richardson, TX,": "location",
+            "1993.": "date",
+        },
+    )
+    draft = decode(text, tokens, labels)
+    assert draft.authors == "CONVEX Computer Corporation"
+    assert draft.title == "Exemplar Programming Guide"
