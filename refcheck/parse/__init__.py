@@ -208,7 +208,12 @@ def infer_type(prep: Prepared, draft: Draft) -> ReferenceType:
         or ("version" in words and _VERSION_RE.search(text))
     ):
         return ReferenceType.SOFTWARE
-    if _has(words, low, _DATASET_WORDS, _DATASET_PHRASES) and not draft.volume:
+    if (
+        _has(words, low, _DATASET_WORDS, _DATASET_PHRASES)
+        and not draft.volume
+        and "syst rev" not in low  # the Cochrane Database of Systematic Reviews
+        and "systematic reviews" not in low
+    ):
         return ReferenceType.DATASET
     container = draft.container or ""
     if container and _NEWS_RE.search(container) and not draft.volume:
@@ -294,7 +299,7 @@ def build_reference(prep: Prepared, draft: Draft) -> Reference:
         volume=_clean(draft.volume),
         issue=_clean(draft.issue),
         page=expand_pages(draft.pages) if draft.pages else None,
-        number=_clean(draft.number),
+        number=_clean(draft.number or prep.article_number),
         edition=_clean(draft.edition),
         doi=ids.doi,
         pmid=ids.pmid,
@@ -304,7 +309,7 @@ def build_reference(prep: Prepared, draft: Draft) -> Reference:
         arxiv=ids.arxiv,
         urls=tuple(dict.fromkeys(ids.urls)),
         accessed=prep.accessed,
-        note=_clean(draft.note),
+        note=_clean(draft.note or prep.linked),
     )
 
 

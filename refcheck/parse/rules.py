@@ -43,6 +43,12 @@ _EPUB_RE = re.compile(
     r"\bEpub(?:\s+ahead\s+of\s+print)?(?:\s+(?:1[5-9]|20)\d\d(?:\s*/\d\d?/\d\d?"
     r"|\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?)?\.?"
 )
+_LINKED_NOTICE_RE = re.compile(
+    r"\b(?:Update(?:d)?|Erratum|Errata|Comment|Comments|Retraction|Retracted|Republished"
+    r"|Corrected\s+and\s+republished|Expression\s+of\s+concern|Correction)\s+(?:in|of|for|from)"
+    r"\s*:\s*\S"
+)
+_ARTICLE_NUMBER_RE = re.compile(r"\bArt(?:icle)?\.?\s*No\.?\s*:?\s*(?P<v>[A-Z]{0,3}\d[\w-]*)")
 _MEDIUM_RE = re.compile(
     r"\[(?:Internet|online|Online|serial online|electronic resource|Web page|Webpage|"
     r"homepage on the Internet|database on the Internet)\]",
@@ -100,6 +106,9 @@ class Prepared:
     internet: bool = False
     personal: str | None = None  # "expert opinion", "personal communication"
     removed: list[tuple[int, int]] = field(default_factory=list)
+    # PubMed's trailing notes: "Erratum in: …", "Retraction in: …", "Update in: …"
+    linked: str | None = None
+    article_number: str | None = None  # Cochrane's "Art. No.: CD010655"
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
@@ -154,8 +163,24 @@ def prepare(raw: str) -> Prepared:
     if pm:
         personal = pm.group(0).strip("() ").lower()
         spans.append(pm.span())
+    linked = None
+    if " in:" in low or " of:" in low:
+        notice = _LINKED_NOTICE_RE.search(text)
+        if notice:
+            # What PubMed links a citation to is another citation: its block must not be
+            # read as this one's, and the notice is worth keeping.
+            linked = " ".join(text[notice.start() :].split()).rstrip(" .")
+            spans.append((notice.start(), len(text)))
+    article_number = None
+    if "no" in low:
+        number = _ARTICLE_NUMBER_RE.search(text)
+        if number:
+            article_number = number.group("v").rstrip(".")
+            spans.append(number.span())
     rest = _blank(text, spans)
-    return Prepared(raw, text, rest, ids, accessed, internet, personal, spans)
+    return Prepared(
+        raw, text, rest, ids, accessed, internet, personal, spans, linked, article_number
+    )
 
 
 # ------------------------------------------------------------------ sentences

@@ -591,3 +591,35 @@ def test_more_fields_in_their_places() -> None:
         "need. arXiv. https://arxiv.org/abs/1706.03762"
     )
     assert [n.family for n in names.authors] == ["Vaswani", "Gomez", "Kaiser", "Polosukhin"]
+
+
+def test_pubmed_notices_link_another_citation() -> None:
+    """"Update in:", "Erratum in:", "Retraction in:" cite another record: its block must
+    not be read as this reference's, and the notice is kept as a note."""
+    ref = parse_reference(
+        "Young GL, Jewell D. Interventions for leg cramps in pregnancy. Cochrane Database "
+        "Syst Rev. 2002;(1):CD000121. doi: 10.1002/14651858.CD000121. Update in: Cochrane "
+        "Database Syst Rev. 2015;(8):CD000121."
+    )
+    assert ref.title == "Interventions for leg cramps in pregnancy"
+    assert ref.container_title == "Cochrane Database Syst Rev"
+    assert ref.issued == PartialDate(2002)
+    assert (ref.issue, ref.page) == ("1", "CD000121")
+    assert ref.note == "Update in: Cochrane Database Syst Rev. 2015;(8):CD000121"
+    retracted = parse_reference(
+        "Smith AB. Magnesium and cramps. Lancet. 2010;375(9720):1-5. Retraction in: Lancet. "
+        "2012;380(9840):12."
+    )
+    assert (retracted.volume, retracted.issue, retracted.page) == ("375", "9720", "1-5")
+    assert retracted.note is not None and retracted.note.startswith("Retraction in:")
+
+
+def test_cochrane_review_in_its_own_citation_form() -> None:
+    ref = parse_reference(
+        "Zhou K, West HM, Zhang J, Xu L, Li W. Interventions for leg cramps in pregnancy. "
+        "Cochrane Database of Systematic Reviews 2015, Issue 8. Art. No.: CD010655. DOI: "
+        "10.1002/14651858.CD010655.pub2."
+    )
+    assert ref.type is ReferenceType.ARTICLE_JOURNAL
+    assert ref.number == "CD010655"
+    assert ref.doi == "10.1002/14651858.cd010655.pub2"
