@@ -245,8 +245,13 @@ def _balance(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-_VOLUME_PREFIX_RE = re.compile(r"^(?:vol(?:ume)?s?\.?|v\.|bd\.?|t\.|tome)\s*", re.IGNORECASE)
-_ISSUE_PREFIX_RE = re.compile(r"^(?:no\.?|nos\.?|nr\.?|issue|number|heft|n°|#)\s*", re.IGNORECASE)
+# A prefix is a whole word: "North-Holland" read as an issue must not lose its "No".
+_VOLUME_PREFIX_RE = re.compile(
+    r"^(?:(?:vol(?:ume)?s?|bd|tome)\b\.?|v\.|t\.)\s*", re.IGNORECASE
+)
+_ISSUE_PREFIX_RE = re.compile(
+    r"^(?:(?:no|nos|nr|issue|number|heft)\b\.?|n°|#)\s*", re.IGNORECASE
+)
 
 
 def _clean_number(text: str, prefix: re.Pattern[str]) -> str | None:

@@ -74,7 +74,7 @@ _REPORT_NUMBER_RE = re.compile(
     r"\b(?:Publication|Pub\.|Report|Rep\.|Technical Report|Tech\. Rep\.)\s+No\.?\s*"
     r"(?P<number>[A-Z0-9][\w-]*)\.?$"
 )
-_VOLUME_WORD_RE = re.compile(r"^(?:Vol(?:ume)?s?\.?|Bd\.|Band|Tome|t\.)\s*", re.IGNORECASE)
+_VOLUME_WORD_RE = re.compile(r"^(?:(?:Vol(?:ume)?s?|Band|Tome)\b\.?|Bd\.|t\.)\s*", re.IGNORECASE)
 
 
 def _finish_title(draft: Draft, title: str) -> str:
