@@ -468,6 +468,8 @@ _SITE_BEFORE_ADDRESS_RE = re.compile(
     r"(?<=\w{2})[.?!]\s+(?P<site>[A-Z0-9][^\s.]*(?:\s+[^\s.]+){0,4}?)\.?\s*$"
 )
 _BLANKED_ADDRESS_RE = re.compile(r"\s{12,}(?:$|[(.\[]|[Aa]ccessed|[Rr]etrieved)")
+_NUMBER_BEFORE_BRACKET_RE = re.compile(r"(?<![\w.])(\d{1,4})\s*\(\s*$")
+_PAGE_RANGE_IN_RE = re.compile(r"\w\s*[-\u2013\u2014]+\s*\w")
 _CITY_TAIL_RE = re.compile(r",\s+(?P<city>[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})$")
 _BARE_NUMBER_RE = re.compile(r"\s*\d{4}[,.;]?\s*")
 _BRACKETED_YEAR_RE = re.compile(r"\((?P<year>(?:1[5-9]|20)\d\d)[a-z]?\)")
@@ -607,7 +609,18 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     issue = first("issue")
     if issue:
         draft.issue = _clean_number(issue, _ISSUE_PREFIX_RE)
+        before_issue = _NUMBER_BEFORE_BRACKET_RE.search(text[: runs["issue"][0][0]])
+        if draft.volume is None and before_issue:
+            # ACS's "2019, 141 (12), 4890–4897" with "141" not read as the volume.
+            draft.volume = before_issue.group(1)
     pages = first("pages")
+    page_runs = runs.get("pages", [])
+    if len(page_runs) > 1:
+        # Several "pages" runs: the one with a range is the pages ("141" before "(12)"
+        # was the volume).
+        ranged = [r for r in page_runs if _PAGE_RANGE_IN_RE.search(text[r[0] : r[1]])]
+        if ranged:
+            pages = text[slice(*_balance(text, *ranged[0]))]
     if pages and range_end and pages.rstrip().endswith(("-", "\u2013", "\u2014")):
         pages = f"{pages.rstrip()}{range_end}"
     if pages:

@@ -520,3 +520,21 @@ def test_authors_split_from_a_quoted_title_without_an_author_run() -> None:
     draft = decode(text, tokens, labels)
     assert draft.authors == "CONVEX Computer Corporation"
     assert draft.title == "Exemplar Programming Guide"
+
+
+def test_acs_volume_before_the_issue_and_the_ranged_pages() -> None:
+    text = "(1) Zhang, Y. Magnesium Sulfate Crystals. J. Am. Chem. Soc. 2019, 141 (12), 4890–4897."
+    tokens, labels = _label_spans(
+        text,
+        {
+            "Zhang, Y.": "author",
+            "Magnesium Sulfate Crystals.": "title",
+            "J. Am. Chem. Soc.": "journal",
+            "2019,": "date",
+            "141": "pages",
+            "12": "issue",
+            "4890–4897.": "pages",
+        },
+    )
+    draft = decode(text, tokens, labels)
+    assert (draft.volume, draft.issue, draft.pages) == ("141", "12", "4890-4897")
