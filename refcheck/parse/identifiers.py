@@ -47,6 +47,13 @@ _ARXIV_RE = re.compile(
     r"\barXiv\s*[:.]?\s*(?:abs/)?(?P<v>\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)",
     re.IGNORECASE,
 )
+# Old-style arXiv identifiers stand alone in physics references: "ApJ, 587, 390,
+# astro-ph/0301413", "hep-th/9711200".
+_BARE_ARXIV_RE = re.compile(
+    r"(?<![\w/.-])(?P<v>(?:astro-ph|hep-th|hep-ph|hep-ex|hep-lat|gr-qc|cond-mat|quant-ph"
+    r"|math-ph|nucl-th|nucl-ex|nlin|physics|math|cs|q-bio|q-fin|stat)(?:\.[A-Z]{2})?/\d{7}"
+    r"(?:v\d+)?)(?![\w/])"
+)
 _ISBN_RE = re.compile(
     r"\bISBN(?:-1[03])?\s*[:.]?\s*(?P<v>(?:97[89][\- ]?)?\d[\d\- ]{7,12}[\dXx])\b"
 )
@@ -182,6 +189,8 @@ def find_identifiers(text: str) -> Identifiers:
         (_PMID_RE, "pmid", "pmid"),
         (_PMCID_RE, "pmcid", "pmc"),
         (_ARXIV_RE, "arxiv", "arxiv"),
+        # Old-style IDs are numbered 9107001-0703999: a "/9" or "/0" must be there.
+        (_BARE_ARXIV_RE, "arxiv", "/0" if "/0" in low else "/9"),
         (_ISBN_RE, "isbn", "isbn"),
         (_ISSN_RE, "issn", "issn"),
     ):

@@ -343,7 +343,7 @@ def _trim_container(text: str) -> tuple[str, str | None]:
 
 
 _NUMBERED_ISSUE_RE = re.compile(
-    r"[,;]?\s*\b(?:no|nos|nr|n°|num|issue|heft|h)\.?\s*(?P<issue>[\w\-/&]+(?:\s*&\s*\w+)?)",
+    r"[,;]?\s*\b(?:(?:no|nos|nr|num|issue|heft|h)\b|n°)\.?\s*(?P<issue>[\w\-/&]+(?:\s*&\s*\w+)?)",
     re.IGNORECASE,
 )
 
@@ -468,6 +468,7 @@ _SITE_BEFORE_ADDRESS_RE = re.compile(
     r"(?<=\w{2})[.?!]\s+(?P<site>[A-Z0-9][^\s.]*(?:\s+[^\s.]+){0,4}?)\.?\s*$"
 )
 _BLANKED_ADDRESS_RE = re.compile(r"\s{12,}(?:$|[(.\[]|[Aa]ccessed|[Rr]etrieved)")
+_PAGE_WORD_RE = re.compile(r"\s*(?:pages?|pp?\.)\s*[A-Za-z]?\d", re.IGNORECASE)
 _NUMBER_BEFORE_BRACKET_RE = re.compile(r"(?<![\w.])(\d{1,4})\s*\(\s*$")
 _PAGE_RANGE_IN_RE = re.compile(r"\w\s*[-\u2013\u2014]+\s*\w")
 _CITY_TAIL_RE = re.compile(r",\s+(?P<city>[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})$")
@@ -598,6 +599,9 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     if tail and draft.year is None and find_year(tail):
         draft.year = find_year(tail)
     volume = first("volume")
+    if volume and _PAGE_WORD_RE.match(volume) and not runs.get("pages"):
+        # "Wind Energy Research, page 179, 2010": a page, whatever the label says.
+        draft.pages, volume = expand_pages(volume), None
     if tail and not volume and re.fullmatch(r"\d+|[IVXLC]+", tail):
         draft.volume = tail
     if volume:

@@ -74,6 +74,10 @@ _REPORT_NUMBER_RE = re.compile(
     r"\b(?:Publication|Pub\.|Report|Rep\.|Technical Report|Tech\. Rep\.)\s+No\.?\s*"
     r"(?P<number>[A-Z0-9][\w-]*)\.?$"
 )
+_PAGE_COUNT_RE = re.compile(r"\d+\s*pp\.?|[ivxlc]+\s*\+\s*\d+\s*pp\.?", re.IGNORECASE)
+_VOLUME_THEN_PAGES_RE = re.compile(
+    r"(?P<volume>\d{1,4}),\s*(?P<pages>[A-Za-z]{0,2}\d+(?:\s*[-\u2013]+\s*[A-Za-z]{0,2}\d+)?)"
+)
 _VOLUME_WORD_RE = re.compile(r"^(?:(?:Vol(?:ume)?s?|Band|Tome)\b\.?|Bd\.|t\.)\s*", re.IGNORECASE)
 
 
@@ -123,6 +127,13 @@ def finish_draft(draft: Draft) -> Draft:
             draft.publisher = draft.publisher[: report.start()].strip(" ,.;:") or None
     if draft.volume:
         draft.volume = _VOLUME_WORD_RE.sub("", draft.volume) or None  # APA's "(Vol. 33, …)"
+    pages = (draft.pages or "").strip()
+    if pages and _PAGE_COUNT_RE.fullmatch(pages):
+        draft.pages = None  # "496 pp.": how long the book is, not where the citation is
+    volume_pages = _VOLUME_THEN_PAGES_RE.fullmatch(pages)
+    if volume_pages and draft.volume is None:
+        # ACS's "Phys. Rev. D 1973, 7, 2333–2346" with volume and pages read as one.
+        draft.volume, draft.pages = volume_pages.group("volume"), volume_pages.group("pages")
     volume = (draft.volume or "").strip()
     if volume and not (draft.issue or draft.pages) and _PAGE_RANGE_RE.fullmatch(volume):
         # "Dev Suppl 1993; 115-124.": a range where the volume goes is the pages.

@@ -623,3 +623,26 @@ def test_cochrane_review_in_its_own_citation_form() -> None:
     assert ref.type is ReferenceType.ARTICLE_JOURNAL
     assert ref.number == "CD010655"
     assert ref.doi == "10.1002/14651858.cd010655.pub2"
+
+
+@pytest.mark.parametrize(
+    ("raw", "volume", "pages"),
+    [
+        ("Bekenstein, J. D. Black holes and entropy. Phys. Rev. D 1973, 7, 2333--2346", "7",
+         "2333-2346"),
+        ("Rethore, P. State of the art in wind farm layout optimization. Wind Energy "
+         "Research, page 179, 2010.", None, "179"),
+        ("Shelah, S. Proper Forcing. Lect. Notes Math. 940, Springer-Verlag, Berlin, 1982, "
+         "496 pp.", "940", None),
+    ],
+)  # fmt: skip
+def test_volume_and_page_locators(raw: str, volume: str | None, pages: str | None) -> None:
+    """ACS's "Year, Vol, Pages"; a labelled "page 179"; a book's page count is no locator."""
+    ref = parse_reference(raw)
+    assert (ref.volume, ref.page) == (volume, pages)
+
+
+def test_old_style_arxiv_identifier_without_its_prefix() -> None:
+    ref = parse_reference("Ransom, R. R., & Bartel, N. 2003, ApJ, 587, 390, astro-ph/0301413")
+    assert ref.arxiv == "astro-ph/0301413"
+    assert (ref.volume, ref.page) == ("587", "390")
