@@ -119,12 +119,16 @@ def finish_draft(draft: Draft) -> Draft:
         if draft.publisher and _DANGLING_OF_RE.search(draft.container):
             # "Annual Meeting of the" | "American Academy of Sleep Medicine": one name.
             draft.container, draft.publisher = f"{draft.container} {draft.publisher}", None
-    if draft.publisher:
-        report = _REPORT_NUMBER_RE.search(draft.publisher)
-        if report and not draft.number:
-            # "AHRQ Publication No. 19-EHC012-EF": the report's number, not its publisher.
+    for name in ("publisher", "container"):
+        value = getattr(draft, name)
+        report = _REPORT_NUMBER_RE.search(value) if value else None
+        if value and report and not draft.number:
+            # "AHRQ Publication No. 19-EHC012-EF": the report's number, not its publisher
+            # or its series.
             draft.number = report.group("number")
-            draft.publisher = draft.publisher[: report.start()].strip(" ,.;:") or None
+            setattr(draft, name, value[: report.start()].strip(" ,.;:") or None)
+    if draft.container and draft.container == draft.publisher:
+        draft.container = None  # "AHRQ Publication No. …" left "AHRQ" twice
     if draft.volume:
         draft.volume = _VOLUME_WORD_RE.sub("", draft.volume) or None  # APA's "(Vol. 33, …)"
     pages = (draft.pages or "").strip()
