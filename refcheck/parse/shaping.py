@@ -74,6 +74,11 @@ _REPORT_NUMBER_RE = re.compile(
     r"\b(?:Publication|Pub\.|Report|Rep\.|Technical Report|Tech\. Rep\.)\s+No\.?\s*"
     r"(?P<number>[A-Z0-9][\w-]*)\.?$"
 )
+_NUMBERISH_RE = re.compile(
+    r"\d|\b[IVXLC]+\b|\b[ivxlc]+\b|\b(?:suppl|supplement|spec|special|pt|part|spring|summer"
+    r"|autumn|fall|winter|hiver|printemps|été|automne|sommer|herbst|frühjahr)",
+    re.IGNORECASE,
+)
 _PAGE_COUNT_RE = re.compile(r"\d+\s*pp\.?|[ivxlc]+\s*\+\s*\d+\s*pp\.?", re.IGNORECASE)
 _VOLUME_THEN_PAGES_RE = re.compile(
     r"(?P<volume>\d{1,4}),\s*(?P<pages>[A-Za-z]{0,2}\d+(?:\s*[-\u2013]+\s*[A-Za-z]{0,2}\d+)?)"
@@ -131,6 +136,12 @@ def finish_draft(draft: Draft) -> Draft:
         draft.container = None  # "AHRQ Publication No. …" left "AHRQ" twice
     if draft.volume:
         draft.volume = _VOLUME_WORD_RE.sub("", draft.volume) or None  # APA's "(Vol. 33, …)"
+    # A volume or issue is a number, a roman numeral, a supplement or a season: a word
+    # like "North-Holland", "Zurich" or "n°" read into one is a misreading.
+    if draft.volume and not _NUMBERISH_RE.search(draft.volume):
+        draft.volume = None
+    if draft.issue and not _NUMBERISH_RE.search(draft.issue):
+        draft.issue = None
     pages = (draft.pages or "").strip()
     if pages and _PAGE_COUNT_RE.fullmatch(pages):
         draft.pages = None  # "496 pp.": how long the book is, not where the citation is

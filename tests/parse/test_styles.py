@@ -646,3 +646,16 @@ def test_old_style_arxiv_identifier_without_its_prefix() -> None:
     ref = parse_reference("Ransom, R. R., & Bartel, N. 2003, ApJ, 587, 390, astro-ph/0301413")
     assert ref.arxiv == "astro-ph/0301413"
     assert (ref.volume, ref.page) == ("587", "390")
+
+
+def test_a_word_is_not_a_volume() -> None:
+    """"North-Holland" read into the volume is dropped; roman numerals, supplements and
+    seasons stay."""
+    from refcheck.parse.rules import Draft
+    from refcheck.parse.shaping import finish_draft
+
+    assert finish_draft(Draft(volume="North-Holland", issue="Zurich")).volume is None
+    assert finish_draft(Draft(issue="Zurich")).issue is None
+    assert finish_draft(Draft(volume="XXXII", issue="Spring")).volume == "XXXII"
+    assert finish_draft(Draft(volume="12", issue="Suppl")).issue == "Suppl"
+    assert finish_draft(Draft(issue="Spring")).issue == "Spring"
