@@ -262,6 +262,7 @@ def _clean_number(text: str, prefix: re.Pattern[str]) -> str | None:
 
 _CONTAINER_TAIL_RE = re.compile(
     r"^(?P<name>.{3,}?),\s*(?P<tail>(?:1[5-9]|20)\d\d|[IVXLC]{1,6}|\d{1,4}|[A-Z]\.|"
+    r"(?:Band|Bd|Vol|vol|Tome|tome)\.?|"
     r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|janvier|février|mars|avril|mai|juin"
     r"|juillet|août|septembre|octobre|novembre|décembre)\w*)\W*$"
 )

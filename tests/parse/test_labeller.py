@@ -10,6 +10,7 @@ from refcheck.model import Name, PartialDate, ReferenceType
 from refcheck.parse import parse_reference
 from refcheck.parse.labeller import (
     COARSE,
+    _trim_container,
     MODEL_DIR,
     decode,
     label_tokens,
@@ -538,3 +539,10 @@ def test_acs_volume_before_the_issue_and_the_ranged_pages() -> None:
     )
     draft = decode(text, tokens, labels)
     assert (draft.volume, draft.issue, draft.pages) == ("141", "12", "4890-4897")
+
+
+def test_a_volume_word_does_not_end_a_container() -> None:
+    assert _trim_container("Ergebnisse der Mathematik und ihrer Grenzgebiete, Band") == (
+        "Ergebnisse der Mathematik und ihrer Grenzgebiete", "Band",
+    )  # fmt: skip
+    assert _trim_container("Journal of Vol Studies") == ("Journal of Vol Studies", None)
