@@ -10,8 +10,8 @@ from refcheck.model import Name, PartialDate, ReferenceType
 from refcheck.parse import parse_reference
 from refcheck.parse.labeller import (
     COARSE,
-    _trim_container,
     MODEL_DIR,
+    _trim_container,
     decode,
     label_tokens,
     load_lexicon,
