@@ -39,6 +39,12 @@ _PAGES_WORD_RE = re.compile(r"^(?:pages?|pp?\.?|S\.|seiten)\s*", re.IGNORECASE)
 _RANGE_PARTS_RE = re.compile(r"([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)")
 _IN_RE = re.compile(r"^(?:in|dans|en)\s*:?\s+", re.IGNORECASE)
 _PNAS_USA_RE = re.compile(r"^(Proc Nat[lI] Acad Sci)\s*,?\s+USA\.?$")
+# "Math. Notes (translation)", "Dokl. Akad. Nauk (Russian)": what edition of the
+# journal, not its name.
+_TRANSLATION_NOTE_RE = re.compile(
+    r"\s*\((?:English\s+)?translation\)|\s*\((?:in\s+)?(?:Russian|Chinese|Japanese)\)",
+    re.IGNORECASE,
+)
 _ABBREVIATION_END_RE = re.compile(r"\b(?:[A-Z]|al|etc|Inc|Ltd|Co|St|vs)\.$")
 
 
@@ -211,4 +217,5 @@ def clean_container(text: str) -> str | None:
     # "Proc Natl Acad Sci USA": in Vancouver references the "USA" is the society's
     # place, not part of the journal's name (GROBID's labelled corpus marks it so).
     text = _PNAS_USA_RE.sub(r"\1", text)
+    text = _TRANSLATION_NOTE_RE.sub("", text)
     return clean_title(text)

@@ -659,3 +659,13 @@ def test_a_word_is_not_a_volume() -> None:
     assert finish_draft(Draft(volume="XXXII", issue="Spring")).volume == "XXXII"
     assert finish_draft(Draft(volume="12", issue="Suppl")).issue == "Suppl"
     assert finish_draft(Draft(issue="Spring")).issue == "Spring"
+
+
+def test_container_loses_place_and_translation_notes() -> None:
+    from refcheck.parse.normalise import clean_container
+
+    # The ISO abbreviation keeps its "USA" (the labelled sets disagree on it).
+    assert clean_container("Proc. Natl. Acad. Sci. USA") == "Proc. Natl. Acad. Sci. USA"
+    assert clean_container("Proc Natl Acad Sci U S A") == "Proc Natl Acad Sci U S A"
+    assert clean_container("Math. Notes (translation)") == "Math. Notes"
+    assert clean_container("J. Foo (Berlin)") == "J. Foo (Berlin)"
