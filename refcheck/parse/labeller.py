@@ -349,7 +349,9 @@ _NUMBERED_ISSUE_RE = re.compile(
 )
 
 
-_MLA_VOLUME_RE = re.compile(r"\s*(\d+)\.(\d+)[.,]?\s*")
+# MLA's "13.2"; the Annals of Probability's "11, 3," (volume and issue before the pages).
+_VOLUME_PAGE_RE = re.compile(r"\s*(\d+)\s*,\s*([A-Za-z]?\d{3,}[A-Za-z]?)[.,]?\s*")
+_MLA_VOLUME_RE = re.compile(r"\s*(\d+)(?:\.(\d+)|\s*,\s*(\d{1,2}))[.,]?\s*")
 
 
 def _split_volume(text: str) -> tuple[str | None, str | None, str | None]:
@@ -365,9 +367,12 @@ def _split_volume(text: str) -> tuple[str | None, str | None, str | None]:
         body = body[: m.start()]
     vol, iss, pages = parse_volume_block(body)
     if issue is None and iss is None:
-        mla = _MLA_VOLUME_RE.fullmatch(body)  # MLA's "13.2"
-        if mla:
-            vol, iss = mla.group(1), mla.group(2)
+        mla = _MLA_VOLUME_RE.fullmatch(body)  # "13.2", "11, 3,"
+        if mla:  # a page would have three digits or more: "12, 345" is not an issue
+            vol, iss = mla.group(1), mla.group(2) or mla.group(3)
+        page = _VOLUME_PAGE_RE.fullmatch(body) if not (mla or pages) else None
+        if page:  # physics' "Phys. Rev. 12, 345" read as one volume span
+            vol, pages = page.group(1), page.group(2)
     return vol or _clean_number(body, _VOLUME_PREFIX_RE), issue or iss, pages
 
 

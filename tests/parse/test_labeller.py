@@ -546,3 +546,19 @@ def test_a_volume_word_does_not_end_a_container() -> None:
         "Ergebnisse der Mathematik und ihrer Grenzgebiete", "Band",
     )  # fmt: skip
     assert _trim_container("Journal of Vol Studies") == ("Journal of Vol Studies", None)
+
+
+@pytest.mark.parametrize(
+    ("span", "expected"),
+    [
+        ("54(3):211-8", ("54", "3", "211-218")),
+        ("13.2", ("13", "2", None)),  # MLA
+        ("11, 3,", ("11", "3", None)),  # Annals of Probability: volume, issue, pages
+        ("19, 1264", ("19", None, "1264")),  # physics: volume, page
+        ("Vol. 12, No. 3", ("12", "3", None)),
+    ],
+)
+def test_split_volume_span(span: str, expected: tuple[str | None, ...]) -> None:
+    from refcheck.parse.labeller import _split_volume
+
+    assert _split_volume(span) == expected
