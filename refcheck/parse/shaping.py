@@ -67,8 +67,6 @@ _THESIS_NOTE_RE = re.compile(
 # APA's "(R. Nice, Trans.)" cut by the labeller: "Distinction (R. Nice".
 _CUT_TRANSLATOR_RE = re.compile(r"\s*\((?:[A-Z]\.\s?)+[A-Z][\w'’-]+(?:,\s*(?:Trans|Eds?)\.?\)?)?$")
 _ROLE_ONLY_RE = re.compile(r"\(?(?:Trans|Eds?|Hrsg|dir)\.?\)?\.?", re.IGNORECASE)
-
-
 _DANGLING_OF_RE = re.compile(r"\b(?:of|of the|for|for the|on|on the|and)$")
 _REPORT_NUMBER_RE = re.compile(
     r"\b(?:Publication|Pub\.|Report|Rep\.|Technical Report|Tech\. Rep\.)\s+No\.?\s*"
@@ -110,15 +108,9 @@ def _finish_title(draft: Draft, title: str) -> str:
     return title
 
 
-def finish_draft(draft: Draft) -> Draft:
-    """Move what one field carries into the field it belongs to (in place): a title's
-    leading year, language note, thesis genre and cut translator, a container's editors
-    and edition, a volume that is a page range, a part or supplement qualifying an
-    issue or volume number."""
-    if draft.title:
-        draft.title = _finish_title(draft, draft.title)
-    if draft.editors and _ROLE_ONLY_RE.fullmatch(draft.editors.strip(" ,")):
-        draft.editors = None  # "Trans.)" read as an editor's name
+def _finish_container(draft: Draft) -> None:
+    """A container without a chapter's editors, edition and place, a meeting's name
+    made whole, and report numbers out of the container and publisher."""
     if draft.container:
         draft.container = _split_book(draft, draft.container)
         if draft.publisher and _DANGLING_OF_RE.search(draft.container):
@@ -134,6 +126,10 @@ def finish_draft(draft: Draft) -> Draft:
             setattr(draft, name, value[: report.start()].strip(" ,.;:") or None)
     if draft.container and draft.container == draft.publisher:
         draft.container = None  # "AHRQ Publication No. …" left "AHRQ" twice
+
+
+def _finish_numbers(draft: Draft) -> None:
+    """Volume, issue and pages each holding only what is theirs."""
     if draft.volume:
         draft.volume = _VOLUME_WORD_RE.sub("", draft.volume) or None  # APA's "(Vol. 33, …)"
     # A volume or issue is a number, a roman numeral, a supplement or a season: a word
@@ -160,4 +156,17 @@ def finish_draft(draft: Draft) -> Draft:
     qualified = _QUALIFIED_NUMBER_RE.fullmatch((draft.issue or "").strip())
     if qualified:  # "4 Pt 1", "3 Suppl"
         draft.issue = qualified.group("number")
+
+
+def finish_draft(draft: Draft) -> Draft:
+    """Move what one field carries into the field it belongs to (in place) and return
+    the draft: the title's leading year, language note, thesis genre and cut
+    translator; the container's editors, edition and report number; volume, issue and
+    pages each holding only what is theirs."""
+    if draft.title:
+        draft.title = _finish_title(draft, draft.title)
+    if draft.editors and _ROLE_ONLY_RE.fullmatch(draft.editors.strip(" ,")):
+        draft.editors = None  # "Trans.)" read as an editor's name
+    _finish_container(draft)
+    _finish_numbers(draft)
     return draft
