@@ -485,6 +485,94 @@ _DATE_WORD_RE = re.compile(
 )
 
 
+def _recover_container(
+    text: str,
+    runs: dict[str, list[tuple[int, int]]],
+    draft: Draft,
+    title: str | None,
+    container: str | None,
+) -> tuple[str | None, str | None]:
+    """Find the container the labeller missed or mislabelled: a book title after the
+    editors, an MLA site read as an author, a date word read as a container, the site
+    named right before an address. Returns the (title, container) pair."""
+    titles = runs.get("title", [])
+    if (
+        container is None
+        and len(titles) > 1
+        and runs.get("editor")
+        and titles[0][1] <= runs["editor"][0][0] < titles[1][0]
+    ):
+        # Harvard's "'Sleep and cramps', in Green, P. (ed.) Handbook of Sleep Medicine.":
+        # the title after the editors is the book's.
+        container = text[slice(*_balance(text, *titles[1]))]
+    if (
+        container is None
+        and draft.authors
+        and runs.get("title")
+        and runs.get("author")
+        and runs["author"][0][0] > runs["title"][0][0]
+        and not (runs.get("date") and runs["date"][0][0] < runs["title"][0][0])
+    ):
+        # MLA without an author: '"Leg Cramps." MedlinePlus, U.S. National Library of
+        # Medicine, 2 Feb. 2021': what follows a leading title is the site (and its
+        # publisher), not its author.
+        site, _, owner = draft.authors.partition(", ")
+        container, draft.authors = site, None
+        if owner and not draft.publisher:
+            draft.publisher = owner.strip(" ,.")
+    if container and _DATE_WORD_RE.fullmatch(container.strip(" .,")):
+        container = None  # "Last modified April 2, 2019" with the date read apart
+    if container is None and title and runs.get("title"):
+        end = runs["title"][0][1]
+        before = _SITE_BEFORE_ADDRESS_RE.search(title)
+        if before and _BLANKED_ADDRESS_RE.match(text, end):
+            # "Antenatal care: NICE guideline NG201. NICE https://www.nice.org.uk/…" (Nature),
+            # "… cramps. Healthline. https://…" (AMA): the short sentence right before an
+            # address is the site's name.
+            title, container = title[: before.start() + 1], before.group("site")
+    return title, container
+
+
+def _choose_year(
+    text: str, runs: dict[str, list[tuple[int, int]]], draft: Draft
+) -> tuple[str | None, str | None]:
+    """Set the draft's year from the first date run that holds one, skipping a page
+    that looks like a year. Returns a page read as a date ("1998 (2011)") and the end
+    of a spaced page range read as a date ("1573 – 1584"), for the pages to take back."""
+    page_like = range_end = None
+    for span in runs.get("date", []):
+        date_text = text[span[0] : span[1]]
+        year = find_year(date_text)
+        if not year:
+            continue
+        inner = _BRACKETED_YEAR_RE.search(date_text)
+        if inner and inner.group("year") != year:
+            # "326, 1998 (2011)" read as one date: the bracketed number is the year, the
+            # bare one before it the page.
+            leading = date_text[: inner.start()].strip(" ,.;")
+            if _BARE_NUMBER_RE.fullmatch(leading):
+                page_like = leading
+            draft.date_text, draft.year = inner.group(0), inner.group("year")
+            break
+        if _BARE_NUMBER_RE.fullmatch(date_text):
+            if text[: span[0]].rstrip().endswith(("-", "\u2013", "\u2014")):
+                range_end = date_text.strip(" ,.;")
+                continue  # "1573 – 1584, 2010": the end of a page range
+            bracketed = [
+                m for m in _BRACKETED_YEAR_RE.finditer(text) if not span[0] <= m.start() < span[1]
+            ]
+            if len(bracketed) == 1:
+                # "Annals Phys. 326, 1998 (2011)": the year is the bracketed one; the
+                # bare number is the page.
+                page_like = date_text.strip(" ,.;")
+                m = bracketed[0]
+                draft.date_text, draft.year = m.group(0), m.group("year")
+                break
+        draft.date_text, draft.year = date_text, year
+        break
+    return page_like, range_end
+
+
 def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     """Turn token labels (fine or field-level) into draft fields, shaped by the
     normalisers."""
@@ -524,42 +612,9 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
         title = title[lost.end() :]
     elif draft.authors and title:
         draft.authors, title = _take_last_author(draft.authors, title)
-    container = first("container") or spill_after
-    titles = runs.get("title", [])
-    if (
-        container is None
-        and len(titles) > 1
-        and runs.get("editor")
-        and titles[0][1] <= runs["editor"][0][0] < titles[1][0]
-    ):
-        # Harvard's "'Sleep and cramps', in Green, P. (ed.) Handbook of Sleep Medicine.":
-        # the title after the editors is the book's.
-        container = text[slice(*_balance(text, *titles[1]))]
-    if (
-        container is None
-        and draft.authors
-        and runs.get("title")
-        and runs.get("author")
-        and runs["author"][0][0] > runs["title"][0][0]
-        and not (runs.get("date") and runs["date"][0][0] < runs["title"][0][0])
-    ):
-        # MLA without an author: '"Leg Cramps." MedlinePlus, U.S. National Library of
-        # Medicine, 2 Feb. 2021': what follows a leading title is the site (and its
-        # publisher), not its author.
-        site, _, owner = draft.authors.partition(", ")
-        container, draft.authors = site, None
-        if owner and not draft.publisher:
-            draft.publisher = owner.strip(" ,.")
-    if container and _DATE_WORD_RE.fullmatch(container.strip(" .,")):
-        container = None  # "Last modified April 2, 2019" with the date read apart
-    if container is None and title and runs.get("title"):
-        end = runs["title"][0][1]
-        before = _SITE_BEFORE_ADDRESS_RE.search(title)
-        if before and _BLANKED_ADDRESS_RE.match(text, end):
-            # "Antenatal care: NICE guideline NG201. NICE https://www.nice.org.uk/…" (Nature),
-            # "… cramps. Healthline. https://…" (AMA): the short sentence right before an
-            # address is the site's name.
-            title, container = title[: before.start() + 1], before.group("site")
+    title, container = _recover_container(
+        text, runs, draft, title, first("container") or spill_after
+    )
     if title and not spill_after and runs.get("title"):
         gap = text[runs["title"][0][1] : runs["container"][0][0]] if runs.get("container") else ""
         numbered = bool(runs.get("volume") or runs.get("pages"))
@@ -571,37 +626,7 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     draft.container = clean_container(container) if container else None
     collection = first("collection")
     draft.collection = clean_container(collection) if collection else None
-    page_like = range_end = None
-    for span in runs.get("date", []):
-        date_text = text[span[0] : span[1]]
-        year = find_year(date_text)
-        if not year:
-            continue
-        inner = _BRACKETED_YEAR_RE.search(date_text)
-        if inner and inner.group("year") != year:
-            # "326, 1998 (2011)" read as one date: the bracketed number is the year, the
-            # bare one before it the page.
-            leading = date_text[: inner.start()].strip(" ,.;")
-            if _BARE_NUMBER_RE.fullmatch(leading):
-                page_like = leading
-            draft.date_text, draft.year = inner.group(0), inner.group("year")
-            break
-        if _BARE_NUMBER_RE.fullmatch(date_text):
-            if text[: span[0]].rstrip().endswith(("-", "\u2013", "\u2014")):
-                range_end = date_text.strip(" ,.;")
-                continue  # "1573 – 1584, 2010": the end of a page range
-            bracketed = [
-                m for m in _BRACKETED_YEAR_RE.finditer(text) if not span[0] <= m.start() < span[1]
-            ]
-            if len(bracketed) == 1:
-                # "Annals Phys. 326, 1998 (2011)": the year is the bracketed one; the
-                # bare number is the page.
-                page_like = date_text.strip(" ,.;")
-                m = bracketed[0]
-                draft.date_text, draft.year = m.group(0), m.group("year")
-                break
-        draft.date_text, draft.year = date_text, year
-        break
+    page_like, range_end = _choose_year(text, runs, draft)
     if tail and draft.year is None and find_year(tail):
         draft.year = find_year(tail)
     volume = first("volume")
