@@ -331,15 +331,24 @@ def _chapter(rest: str) -> Draft | None:
 _ABBREVIATED_SENTENCE_RE = re.compile(r"(?:[A-Z][a-z]{0,9}\.?\s){0,2}[A-Z][a-z]{0,9}\.")
 
 
+_JOURNAL_PIECE_RE = re.compile(r"(?:(?:[A-Z]\S*|of|and|the|de|der|für|i|&)\s?){1,6}")
+
+
 def _journal_sentences(sentences: list[str]) -> int:
     """How many of the last sentences the journal's name takes: "Org. Geochem." was
     split at its abbreviations' full stops. A known journal name decides; failing that,
     abbreviated words before the last sentence join it. A title sentence always stays."""
-    from refcheck.parse.journals import is_known_journal  # loads the list on first use
+    # Only sentences that read like a journal's name (capitalised words) can be pieces of
+    # one: the list (25 ms to load) is not opened for "Title. A subtitle. Journal.".
+    short = 0
+    while short < min(3, len(sentences) - 2) and _JOURNAL_PIECE_RE.fullmatch(sentences[-short - 2]):
+        short += 1
+    if short:
+        from refcheck.parse.journals import is_known_journal  # loads the list on first use
 
-    for k in range(min(4, len(sentences) - 1), 1, -1):
-        if is_known_journal(" ".join(sentences[-k:])):
-            return k
+        for k in range(short + 1, 1, -1):
+            if is_known_journal(" ".join(sentences[-k:])):
+                return k
     k = 1
     while k < min(3, len(sentences) - 1) and _ABBREVIATED_SENTENCE_RE.fullmatch(sentences[-k - 1]):
         k += 1
