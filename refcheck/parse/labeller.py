@@ -21,7 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from refcheck.parse.dates import find_year
-from refcheck.parse.normalise import clean_container, clean_title, expand_pages, parse_volume_block
+from refcheck.parse.normalise import (
+    VOLUME_PREFIX_RE,
+    clean_container,
+    clean_title,
+    expand_pages,
+    parse_volume_block,
+)
 from refcheck.parse.rules import (
     VANCOUVER_AUTHORS_PREFIX,
     Draft,
@@ -246,9 +252,6 @@ def _balance(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 # A prefix is a whole word: "North-Holland" read as an issue must not lose its "No".
-_VOLUME_PREFIX_RE = re.compile(
-    r"^(?:(?:vol(?:ume)?s?|bd|tome)\b\.?|v\.|t\.)\s*", re.IGNORECASE
-)
 _ISSUE_PREFIX_RE = re.compile(
     r"^(?:(?:no|nos|nr|issue|number|heft)\b\.?|n°|#)\s*", re.IGNORECASE
 )
@@ -357,7 +360,7 @@ _MLA_VOLUME_RE = re.compile(r"\s*(\d+)(?:\.(\d+)|\s*,\s*(\d{1,2}))[.,]?\s*")
 def _split_volume(text: str) -> tuple[str | None, str | None, str | None]:
     """Volume, issue and pages from a labelled volume span: "54(3):211-8",
     "Vol. 12, No. 3", "13.2" (MLA), "305, (5689)", "Bd. 4, Heft 2"."""
-    body = _VOLUME_PREFIX_RE.sub("", text.strip())
+    body = VOLUME_PREFIX_RE.sub("", text.strip())
     issue = None
     m = _NUMBERED_ISSUE_RE.search(body)
     if m and m.start() == 0:  # the span is only an issue: "n° 95", "Heft 4"
@@ -373,7 +376,7 @@ def _split_volume(text: str) -> tuple[str | None, str | None, str | None]:
         page = _VOLUME_PAGE_RE.fullmatch(body) if not (mla or pages) else None
         if page:  # physics' "Phys. Rev. 12, 345" read as one volume span
             vol, pages = page.group(1), page.group(2)
-    return vol or _clean_number(body, _VOLUME_PREFIX_RE), issue or iss, pages
+    return vol or _clean_number(body, VOLUME_PREFIX_RE), issue or iss, pages
 
 
 _JOURNAL_WORD_RE = re.compile(

@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 
 __all__ = [
+    "VOLUME_PREFIX_RE",
     "VolumeBlock",
     "clean_container",
     "clean_title",
@@ -35,6 +36,11 @@ _ANY_ACCENT_RE = re.compile("[" + "".join(_SPACING_ACCENTS).replace("^", "\\^") 
 
 
 # Patterns of the hot path, compiled once.
+# A volume's word before its number, as a whole word ("Vol. 12", "Bd. 4", "Band 27",
+# "t. 3"); "Volcano" keeps its "Vol".
+VOLUME_PREFIX_RE = re.compile(
+    r"^(?:(?:vol(?:ume)?s?|bd|band|tome)\b\.?|v\.|t\.)\s*", re.IGNORECASE
+)
 _PAGES_WORD_RE = re.compile(r"^(?:pages?|pp?\.?|S\.|seiten)\s*", re.IGNORECASE)
 _RANGE_PARTS_RE = re.compile(r"([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)")
 _IN_RE = re.compile(r"^(?:in|dans|en)\s*:?\s+", re.IGNORECASE)

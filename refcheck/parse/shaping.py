@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from refcheck.parse.normalise import expand_pages
+from refcheck.parse.normalise import VOLUME_PREFIX_RE, expand_pages
 from refcheck.parse.rules import Draft
 
 __all__ = ["finish_draft"]
@@ -81,7 +81,6 @@ _PAGE_COUNT_RE = re.compile(r"\d+\s*pp\.?|[ivxlc]+\s*\+\s*\d+\s*pp\.?", re.IGNOR
 _VOLUME_THEN_PAGES_RE = re.compile(
     r"(?P<volume>\d{1,4}),\s*(?P<pages>[A-Za-z]{0,2}\d+(?:\s*[-\u2013]+\s*[A-Za-z]{0,2}\d+)?)"
 )
-_VOLUME_WORD_RE = re.compile(r"^(?:(?:Vol(?:ume)?s?|Band|Tome)\b\.?|Bd\.|t\.)\s*", re.IGNORECASE)
 
 
 def _finish_title(draft: Draft, title: str) -> str:
@@ -131,7 +130,7 @@ def _finish_container(draft: Draft) -> None:
 def _finish_numbers(draft: Draft) -> None:
     """Volume, issue and pages each holding only what is theirs."""
     if draft.volume:
-        draft.volume = _VOLUME_WORD_RE.sub("", draft.volume) or None  # APA's "(Vol. 33, …)"
+        draft.volume = VOLUME_PREFIX_RE.sub("", draft.volume) or None  # APA's "(Vol. 33, …)"
     # A volume or issue is a number, a roman numeral, a supplement or a season: a word
     # like "North-Holland", "Zurich" or "n°" read into one is a misreading.
     if draft.volume and not _NUMBERISH_RE.search(draft.volume):
