@@ -79,12 +79,15 @@ _URL_CONTINUATION_RE = re.compile(
 _GLUED_LABEL_RE = re.compile(r"[.,;](?=(?:PMID|PMCID)\s*:?\s*\d|PMC\d{3}|Epub\b|ISSN\b|ISBN\b)")
 
 
-def _strip_trailing(value: str) -> str:
-    """Drop sentence punctuation and unbalanced closing brackets after an identifier,
-    and a label glued on after it (".PMID:123")."""
+def _strip_doi(value: str) -> str:
+    """A DOI without the label glued on after it (".PMID:123") and without trailing
+    punctuation."""
     glued = _GLUED_LABEL_RE.search(value)
-    if glued:
-        value = value[: glued.start()]
+    return _strip_trailing(value[: glued.start()] if glued else value)
+
+
+def _strip_trailing(value: str) -> str:
+    """Drop sentence punctuation and unbalanced closing brackets after an identifier."""
     while value:
         last = value[-1]
         if (
@@ -104,7 +107,7 @@ def clean_doi(value: str) -> str | None:
     m = _DOI_RE.search(unquote(value))
     if not m:
         return None
-    doi = _strip_trailing(m.group("doi"))
+    doi = _strip_doi(m.group("doi"))
     return doi.lower() if "/" in doi and len(doi) > 8 else None
 
 
@@ -169,7 +172,7 @@ def find_identifiers(text: str) -> Identifiers:
         else:
             ids.urls.append(clean_url(raw))
         ids.spans.append((start, end))
-    if _BARE_URL_GATE_RE.search(text):
+    if "/" in text and _BARE_URL_GATE_RE.search(text):
         for m in _BARE_URL_RE.finditer(text):
             if ids.overlaps(m.start(), m.end()):
                 continue
@@ -181,7 +184,7 @@ def find_identifiers(text: str) -> Identifiers:
     for m in _DOI_RE.finditer(text) if "10." in text else ():
         if ids.overlaps(m.start("doi"), m.end("doi")):
             continue
-        doi = _strip_trailing(m.group("doi"))
+        doi = _strip_doi(m.group("doi"))
         if ids.doi is None:
             ids.doi = doi.lower()
         ids.spans.append((m.start(), m.start("doi") + len(doi)))

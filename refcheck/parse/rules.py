@@ -172,7 +172,7 @@ def prepare(raw: str) -> Prepared:
             linked = " ".join(text[notice.start() :].split()).rstrip(" .")
             spans.append((notice.start(), len(text)))
     article_number = None
-    if "no" in low:
+    if "Art" in text:
         number = _ARTICLE_NUMBER_RE.search(text)
         if number:
             article_number = number.group("v").rstrip(".")
