@@ -63,7 +63,7 @@ from refcheck.parse import build_reference
 from refcheck.parse.labeller import decode
 from refcheck.parse.rules import Prepared, prepare
 from refcheck.parse.tokens import Token
-from training.data import _char_labels, is_heldout, load_records
+from training.data import gold_sequence, is_heldout, load_records
 
 VARIANTS = ("anystyle", "anystyle+shaping")
 
@@ -105,15 +105,7 @@ def whitespace_tokens(text: str) -> list[Token]:
 def sequence(record: dict[str, Any]) -> tuple[Prepared, list[Token], list[str]]:
     """The pre-pass, whitespace tokens and each token's folded gold label (the label
     of its first letter or digit, as ``training.data.to_sequence`` does)."""
-    chars = _char_labels(record)
-    prep = prepare(record["raw"])
-    tokens = whitespace_tokens(prep.rest)
-    labels = []
-    for text, start, _end in tokens:
-        offset = next((k for k, c in enumerate(text) if c.isalnum()), 0)
-        index = start + offset
-        labels.append(chars[index] if index < len(chars) else "O")
-    return prep, tokens, labels
+    return gold_sequence(record, whitespace_tokens)
 
 
 # ------------------------------------------------------------ observations

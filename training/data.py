@@ -14,11 +14,11 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from refcheck.parse.rules import prepare
+from refcheck.parse.rules import Prepared, prepare
 from refcheck.parse.tokens import Token, tokenise
 
 __all__ = [
@@ -174,17 +174,26 @@ def _char_labels(record: dict[str, Any]) -> list[str]:
     return labels
 
 
-def to_sequence(record: dict[str, Any]) -> tuple[list[Token], list[str]]:
-    """Tokens of the prepared text and the gold label of each token (the label of its
-    first letter or digit; punctuation-only tokens take their first character's)."""
+def gold_sequence(
+    record: dict[str, Any], tokenize: Callable[[str], list[Token]] = tokenise
+) -> tuple[Prepared, list[Token], list[str]]:
+    """The pre-pass, its text's tokens (refcheck's, or ``tokenize``'s) and the gold label
+    of each token: the label of its first letter or digit (punctuation-only tokens take
+    their first character's)."""
     chars = _char_labels(record)
     prep = prepare(record["raw"])
-    tokens = tokenise(prep.rest)
+    tokens = tokenize(prep.rest)
     labels = []
     for text, start, _end in tokens:
         offset = next((k for k, c in enumerate(text) if c.isalnum()), 0)
         index = start + offset
         labels.append(chars[index] if index < len(chars) else "O")
+    return prep, tokens, labels
+
+
+def to_sequence(record: dict[str, Any]) -> tuple[list[Token], list[str]]:
+    """Tokens of the prepared text and the gold label of each token."""
+    _prep, tokens, labels = gold_sequence(record)
     return tokens, labels
 
 
