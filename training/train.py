@@ -83,7 +83,7 @@ def build_lexicon(data: Sequence[tuple[list[Any], list[str]]]) -> dict[str, str]
 
 
 def _fit(
-    feats: Sequence[list[list[str]]], labels: Sequence[list[str]], model: Path,
+    feats: Sequence[Sequence[Sequence[str | bytes]]], labels: Sequence[list[str]], model: Path,
     params: dict[str, Any], repeats: Sequence[int] | None = None,
 ) -> None:
     trainer = pycrfsuite.Trainer(verbose=False)
