@@ -171,12 +171,19 @@ _NUMBER_RES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+def _first_class(
+    classes: tuple[tuple[re.Pattern[str], str], ...], text: str, default: str
+) -> str:
+    """The name of the first pattern found in ``text``: AnyStyle's ordered classes."""
+    for pattern, name in classes:
+        if pattern.search(text):
+            return name
+    return default
+
+
 def number(token: str) -> str:
     """The shape of the token's number, if any."""
-    for pattern, name in _NUMBER_RES:
-        if pattern.search(token):
-            return name
-    return "none"
+    return _first_class(_NUMBER_RES, token, "none")
 
 
 _KEYWORD_RES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -217,10 +224,7 @@ def keyword(token: str, alpha: str) -> str:
     """AnyStyle's keyword classes ("eds", "In", "pp", "vol", months, ...)."""
     if token == "&":
         return "and"
-    for pattern, name in _KEYWORD_RES:
-        if pattern.search(alpha):
-            return name
-    return "none"
+    return _first_class(_KEYWORD_RES, alpha, "none")
 
 
 def position(index: int, length: int) -> str:
@@ -269,10 +273,7 @@ _BRACKET_RES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 def brackets(token: str) -> str:
     """Whether and how the token opens or closes brackets."""
-    for pattern, name in _BRACKET_RES:
-        if pattern.search(token):
-            return name
-    return "other"
+    return _first_class(_BRACKET_RES, token, "other")
 
 
 _Q = "\"'”„’‚´«‘“`»」』"
