@@ -29,7 +29,12 @@ from refcheck.extract.interface import Document, InputFormat
 from refcheck.fetch import fetch_document, is_url
 from refcheck.findings import apply_overrides, duplicate_findings, reference_findings
 from refcheck.freshness import DEFAULT_STALE_AFTER, Duration
-from refcheck.links.interface import LinkChecker, LinkRequest
+from refcheck.links.interface import (
+    DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_PER_HOST_CONCURRENCY,
+    LinkChecker,
+    LinkRequest,
+)
 from refcheck.model import (
     ArticleReport,
     ExtractedReference,
@@ -78,8 +83,8 @@ class CheckOptions:
     use_cache: bool = True
     refresh: bool = False
     timeout: float = 15.0
-    link_concurrency: int = 64
-    per_host_concurrency: int = 3
+    link_concurrency: int = DEFAULT_MAX_CONCURRENCY
+    per_host_concurrency: int = DEFAULT_PER_HOST_CONCURRENCY
     severity_overrides: dict[str, Severity | None] = field(default_factory=dict)
     exclude_urls: tuple[re.Pattern[str], ...] = ()
     exclude_references: tuple[re.Pattern[str], ...] = ()

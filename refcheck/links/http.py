@@ -51,7 +51,12 @@ from refcheck.cache import DAY, Cache
 from refcheck.links import content
 from refcheck.links import drift as drift_mod
 from refcheck.links.archive import WaybackClient
-from refcheck.links.interface import LinkChecker, LinkRequest
+from refcheck.links.interface import (
+    DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_PER_HOST_CONCURRENCY,
+    LinkChecker,
+    LinkRequest,
+)
 from refcheck.links.ratelimit import MAX_RETRY_AFTER, HostLimiter
 from refcheck.links.safety import (
     BlockedAddress,
@@ -335,8 +340,8 @@ class HttpLinkChecker(LinkChecker):
         cache: Cache,
         allow_private: bool = False,
         timeout: float = 15.0,
-        max_concurrency: int = 64,
-        per_host_concurrency: int = 3,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        per_host_concurrency: int = DEFAULT_PER_HOST_CONCURRENCY,
         per_host_interval: float = 0.1,
         user_agent: str | None = None,
         wayback_url: str | None = "https://archive.org/wayback/available",
