@@ -355,8 +355,9 @@ def _journal_sentences(sentences: list[str]) -> int:
     return k
 
 
+# AMA's online date after the block (PubMed's "Epub …" is blanked by the pre-pass).
 _ONLINE_DATE_RE = re.compile(
-    r"^(?:Published(?:\s+online)?|Epub)\s+(?:1[5-9]|20)\d\d(?:\s+[A-Z][a-z]{2,8}\.?(?:\s+\d{1,2})?)?"
+    r"^Published(?:\s+online)?\s+(?:1[5-9]|20)\d\d(?:\s+[A-Z][a-z]{2,8}\.?(?:\s+\d{1,2})?)?"
 )
 _MORE_INITIALS_RE = re.compile(r"[A-Z]\.(?:[\s,]|[A-Z]\.)")
 _ONE_GIVEN_NAME_RE = re.compile(r"[A-Z][a-z]+\s[A-Z]")
