@@ -299,7 +299,7 @@ def build_reference(prep: Prepared, draft: Draft) -> Reference:
         volume=_clean(draft.volume),
         issue=_clean(draft.issue),
         page=expand_pages(draft.pages) if draft.pages else None,
-        number=_clean(draft.number or prep.article_number),
+        number=_clean(draft.number or prep.number),
         edition=_clean(draft.edition),
         doi=ids.doi,
         pmid=ids.pmid,

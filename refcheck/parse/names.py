@@ -390,7 +390,7 @@ def parse_names(text: str) -> tuple[tuple[Name, ...], bool]:
     text = _ROLE_RE.sub("", text)
     text = _DOUBLED_STOP_RE.sub(".", text)  # "Yates, D. (Director)." -> "Yates, D.."
     text = text.strip().rstrip(",;:").strip()
-    if not text:
+    if not text.strip("."):  # "(R. Nice, Trans.)." was a role and its stop: no name
         return (), et_al
     if looks_like_organisation(text):
         return (Name(literal=text.rstrip(".")),), et_al

@@ -49,6 +49,16 @@ _LINKED_NOTICE_RE = re.compile(
     r"\s*:\s*\S"
 )
 _ARTICLE_NUMBER_RE = re.compile(r"\bArt(?:icle)?\.?\s*No\.?\s*:?\s*(?P<v>[A-Z]{0,3}\d[\w-]*)")
+# A government report's number, with the agency's initials that head it: "AHRQ
+# Publication No. 19-EHC012-EF", "NIH Pub. No. 05-5269". Few labelled references have
+# one, so the labeller splits them at random; their shape is exact.
+_PUBLICATION_NUMBER_RE = re.compile(
+    r"(?:\b[A-Z][A-Za-z&]{1,9}\s+)?\b(?:Publication|Pub\.?)\s+No\.?\s*:?\s*"
+    r"(?P<v>[A-Z]{0,4}\d[\w-]*)(?:\.(?=\s|$))?"  # its full stop too: no empty sentence
+)
+# An organisation's name that starts with a dotted abbreviation: "U.S. Food and Drug
+# Administration", "U.K. Health Security Agency".
+_DOTTED_ORGANISATION_RE = re.compile(r"(?:[A-Z]\.){2,}\s+[A-Z][^.:;]{3,100}(?=\.\s)")
 _MEDIUM_RE = re.compile(
     r"\[(?:Internet|online|Online|serial online|electronic resource|Web page|Webpage|"
     r"homepage on the Internet|database on the Internet)\]",
@@ -108,7 +118,8 @@ class Prepared:
     removed: list[tuple[int, int]] = field(default_factory=list)
     # PubMed's trailing notes: "Erratum in: …", "Retraction in: …", "Update in: …"
     linked: str | None = None
-    article_number: str | None = None  # Cochrane's "Art. No.: CD010655"
+    # Cochrane's "Art. No.: CD010655", a government report's "Publication No. 19-0012"
+    number: str | None = None
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
@@ -171,16 +182,15 @@ def prepare(raw: str) -> Prepared:
             # read as this one's, and the notice is worth keeping.
             linked = " ".join(text[notice.start() :].split()).rstrip(" .")
             spans.append((notice.start(), len(text)))
-    article_number = None
-    if "Art" in text:
-        number = _ARTICLE_NUMBER_RE.search(text)
-        if number:
-            article_number = number.group("v").rstrip(".")
-            spans.append(number.span())
+    number = None
+    for word, regex in (("Art", _ARTICLE_NUMBER_RE), ("Pub", _PUBLICATION_NUMBER_RE)):
+        found = regex.search(text) if word in text else None
+        if found:
+            number = found.group("v").rstrip(".")
+            spans.append(found.span())
+            break
     rest = _blank(text, spans)
-    return Prepared(
-        raw, text, rest, ids, accessed, internet, personal, spans, linked, article_number
-    )
+    return Prepared(raw, text, rest, ids, accessed, internet, personal, spans, linked, number)
 
 
 # ------------------------------------------------------------------ sentences
@@ -404,6 +414,9 @@ def parse_ama(prep: Prepared) -> Draft | None:
             return None
     am = VANCOUVER_AUTHORS_PREFIX.match(head)
     first_sentence = head.split(". ", 1)[0]
+    dotted = _DOTTED_ORGANISATION_RE.match(head)
+    if dotted:  # "U.S. Preventive Services Task Force": not a "U.S." author
+        first_sentence = dotted.group(0)
     if (
         am
         and len(first_sentence) > len(am.group("authors"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from refcheck.parse.names import looks_like_organisation
 from refcheck.parse.normalise import VOLUME_PREFIX_RE, expand_pages
 from refcheck.parse.rules import Draft
 
@@ -83,9 +84,19 @@ _VOLUME_THEN_PAGES_RE = re.compile(
 )
 
 
+# "Agency for Healthcare Research and Quality. Management of …": a leading sentence.
+_FIRST_SENTENCE_RE = re.compile(r"^(?P<first>[^.:;?!]{6,120})\.\s+(?=[A-Z\d\"“‘'])")
+
+
 def _finish_title(draft: Draft, title: str) -> str:
-    """The title without what belongs elsewhere: a leading year, a language note, a
-    thesis's genre and school, a translator's name."""
+    """The title without what belongs elsewhere: an organisation that wrote it, a
+    leading year, a language note, a thesis's genre and school, a translator's name."""
+    first = None if draft.authors or draft.names else _FIRST_SENTENCE_RE.match(title)
+    if first and looks_like_organisation(first.group("first")):
+        # An author-less title led by an organisation's name: NLM puts the agency first
+        # ("Agency for Healthcare Research and Quality. Management of leg cramps. …").
+        draft.authors = first.group("first")
+        title = title[first.end() :]
     year = _LEADING_YEAR_RE.match(title)
     if year and draft.year in (None, year.group("year")):
         draft.year = year.group("year")

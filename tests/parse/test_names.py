@@ -135,3 +135,10 @@ def test_format_given(given: str, expected: str) -> None:
 def test_harder_names(text: str, families: list[str]) -> None:
     names, _ = parse_names(text)
     assert [n.family for n in names] == families
+
+
+@pytest.mark.parametrize("text", ["(R. Nice, Trans.).", "(Eds.).", " . ", "(Hrsg.)"])
+def test_a_role_alone_names_no_one(text: str) -> None:
+    """What is left of a role in brackets and its full stop is no name (an empty Name
+    once came out of "(R. Nice, Trans.).")."""
+    assert parse_names(text) == ((), False)

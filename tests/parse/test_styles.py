@@ -585,12 +585,53 @@ def test_more_fields_in_their_places() -> None:
         "AHRQ Publication No. 19-EHC012-EF. Rockville, MD: AHRQ; 2019."
     )
     assert report.number == "19-EHC012-EF"
-    assert report.publisher != "AHRQ Publication No. 19-EHC012-EF"
+    assert report.publisher == "AHRQ" and report.publisher_place == "Rockville, MD"
+    assert [a.literal for a in report.authors] == ["Agency for Healthcare Research and Quality"]
+    assert report.title == "Management of leg cramps: evidence report"
+    nih = parse_reference(
+        "National Heart, Lung, and Blood Institute. Your guide to anemia. NIH Pub. No. 11-7629. "
+        "Bethesda, MD: NHLBI; 2011."
+    )
+    assert (nih.number, nih.title, nih.publisher) == ("11-7629", "Your guide to anemia", "NHLBI")
     names = parse_reference(
         "Vaswani, A., Gomez, A. N., Kaiser, Ł., & Polosukhin, I. (2017). Attention is all you "
         "need. arXiv. https://arxiv.org/abs/1706.03762"
     )
     assert [n.family for n in names.authors] == ["Vaswani", "Gomez", "Kaiser", "Polosukhin"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "author", "title"),
+    [
+        (
+            # A dotted abbreviation heads the organisation: not an author "U.S.".
+            "U.S. Preventive Services Task Force. Screening for depression in adults. JAMA. "
+            "2016;315(4):380-387.",
+            "U.S. Preventive Services Task Force",
+            "Screening for depression in adults",
+        ),
+        (
+            "U.S. Food and Drug Administration. Quinine sulfate: safety communication. "
+            "https://www.fda.gov/drugs/quinine. Accessed March 3, 2021.",
+            "U.S. Food and Drug Administration",
+            "Quinine sulfate: safety communication",
+        ),
+        (
+            # However the labeller reads it, an author-less title led by an agency's
+            # name is that agency's.
+            "Agency for Healthcare Research and Quality. Management of leg cramps: evidence "
+            "report. Rockville, MD: AHRQ; 2019.",
+            "Agency for Healthcare Research and Quality",
+            "Management of leg cramps: evidence report",
+        ),
+    ],
+)
+def test_organisations_that_lead_a_reference_are_its_authors(
+    raw: str, author: str, title: str
+) -> None:
+    ref = parse_reference(raw)
+    assert [a.literal for a in ref.authors] == [author]
+    assert ref.title == title
 
 
 def test_pubmed_notices_link_another_citation() -> None:
