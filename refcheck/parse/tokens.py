@@ -25,7 +25,7 @@ __all__ = [
 ]  # fmt: skip
 
 #: Bump when features change: a model trained with other features is refused.
-FEATURE_VERSION = "6"
+FEATURE_VERSION = "7"
 
 Token = tuple[str, int, int]  # text, start, end
 
@@ -330,6 +330,41 @@ class _Word:
     quote: bool | None  # True opens a quotation, False closes one, None neither
     ends_block: bool  # a full stop that is not an initial's
     comma: bool
+    joins: _Joins
+
+
+@dataclass(slots=True)
+class _Joins:
+    """A token's pieces of the conjunction features, which pair it with a neighbour:
+    word bigrams ("j|mol" against "j.|the"), the punctuation before a word with its
+    case ("." then a capital starts a field; "," then a capital is an author's name),
+    and the case of three tokens in a row. A linear CRF cannot combine two features
+    itself; AnyStyle's templates showed these combinations pay (5-fold CV: micro-F1
+    0.951 to 0.955, the mixed set 0.911 to 0.918). Each feature is a head, built once
+    per word, and a tail, joined per position: one concatenation each."""
+
+    low: bytes
+    kind: bytes  # C capitalised, l lower case, d digits (or other), p punctuation
+    trail: bytes
+    left_pair: bytes  # "wL=<this>|": the next token's bigram with this one
+    right_pair: bytes  # "wR=<this>|": this token's bigram with the next
+    trail_then_kind: bytes  # "tk=<trail>": the next token's case after this punctuation
+    trail_then_next: bytes  # "kt=<trail>": this punctuation before the next token's case
+    kinds: bytes  # "kkk=<kind>": the next token's run of three cases
+    trail_pair: bytes  # "tt=<trail>": the next token's punctuation after this one's
+
+
+def _joins(low: str, kind: str, trail: str) -> _Joins:
+    return _Joins(
+        low.encode(), kind.encode(), trail.encode(), f"wL={low}|".encode(),
+        f"wR={low}|".encode(), f"tk={trail}".encode(), f"kt={trail}".encode(),
+        f"kkk={kind}".encode(), f"tt={trail}".encode(),
+    )  # fmt: skip
+
+
+# Stand-ins for the neighbours of the first and last tokens.
+_START_JOINS = _joins("^", "^", "^")
+_END_JOINS = _joins("$", "$", "$")
 
 
 def _encode(strings: Iterable[str]) -> tuple[bytes, ...]:
@@ -418,6 +453,11 @@ def _word_info(tok: str) -> _Word:
         f.quote,
         trail in ".?!" and not f.initial and len(low) > 1,  # ends_block
         trail == ",",  # comma
+        _joins(
+            low,
+            "C" if "cap" in flags else "l" if "low" in flags else "p" if "punct" in flags else "d",
+            trail,
+        ),
     )
 
 
@@ -469,7 +509,17 @@ def encoded_features(tokens: list[Token]) -> list[list[bytes]]:
     # Markers that change what follows: after "In"/"In:" comes a container (and its
     # editors), after "eds"/"(Hrsg.)" the container's title.
     markers = 0
-    for i, (word, p1, p2, n1, n2) in enumerate(zip(words, prev1, prev2, next1, next2, strict=True)):
+    joins = [w.joins for w in words]
+    # The conjunction features of each position, with its neighbours' joins.
+    paired = [
+        (p.left_pair + j.low, j.right_pair + n.low, p.trail_then_kind + j.kind,
+         j.trail_then_next + n.kind, p.kinds + j.kind + n.kind, p.trail_pair + j.trail)
+        for p, j, n in zip([_START_JOINS, *joins[:-1]], joins, [*joins[1:], _END_JOINS],
+                           strict=True)
+    ]  # fmt: skip
+    for i, (word, p1, p2, n1, n2, pairs) in enumerate(
+        zip(words, prev1, prev2, next1, next2, paired, strict=True)
+    ):
         state = markers | (_INPAREN if depth else 0) | (_INQUOTE if quote else 0)
         out.append([
             *word.own,
@@ -483,6 +533,7 @@ def encoded_features(tokens: list[Token]) -> list[list[bytes]]:
             *p2,
             *n1,
             *n2,
+            *pairs,
         ])  # fmt: skip
         # Update the running context after the token.
         if word.marks_in:

@@ -64,6 +64,17 @@ def test_tokeniser_splits_vancouver_blocks() -> None:
     assert "year" in feats[-1]
 
 
+def test_features_pair_each_token_with_its_neighbours() -> None:
+    """A linear CRF weighs features one by one: the pairs that matter together (a word
+    and its neighbour, a full stop and the capital after it) are features of their own."""
+    feats = features(tokenise("Smith J. The title. J Mol Evol. 2009"))
+    the, mol = feats[2], feats[5]
+    assert {"wL=j|the", "wR=the|title", "tk=.C", "kt=_l", "kkk=CCl", "tt=._"} <= set(the)
+    assert {"wL=j|mol", "wR=mol|evol", "tk=_C"} <= set(mol)
+    assert {"wL=^|smith", "tk=^C", "kkk=^CC"} <= set(feats[0])
+    assert {"wR=2009|$", "kt=_$"} <= set(feats[-1])
+
+
 def test_shipped_model_exists_and_is_small() -> None:
     model = MODEL_DIR / "crf.model"
     assert model.exists()
