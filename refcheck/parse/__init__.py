@@ -76,7 +76,7 @@ def _parse(raw: str) -> Reference:
         return Reference()
     prep = prepare(text)
     draft = parse_apa(prep) or parse_ama(prep) or _learned(prep)
-    return build_reference(prep, finish_draft(draft))
+    return build_reference(prep, finish_draft(draft, prep.text))
 
 
 def _learned(prep: Prepared) -> Draft:

@@ -24,6 +24,15 @@ _LEADING_EDITORS_RE = re.compile(
     r"^(?P<editors>[^.:;]*?[A-Z]{1,3}(?:\s+(?:Jr|Sr|[23](?:nd|rd)|II|III))?),?\s+"
     r"(?:eds?|editors?|\(eds?\.?\))\.?[,:]?\s+(?P<rest>\S.*)$"
 )
+# "Inka Mülder-Bach, Gerhard Neumann (Hgg.): Räume der Romantik", "Smith J (eds),
+# Handbook": editors whose role is bracketed after them (German, APA-like, French).
+_BRACKETED_EDITORS_RE = re.compile(
+    r"^(?:(?:In|in|Dans|dans|En|en)\s*:?\s+)?(?P<editors>[^():;.]{3,200}?(?:[A-Z]\.)?)\s*[(\[](?:Hg|Hgg|Hrsg|eds?|Eds?|dir|dirs|coord|éds?)"
+    r"\.?[)\]][:,.]?\s+(?P<rest>\S.*)$"
+)
+# "In: Schmidt, A. (Hrsg.)", "in E. Brousseau (eds.)", "Dans : Martin P." -> ": Martin P."
+_DANGLING_WORD_RE = re.compile(r"\s(?:in|of|for|on|and|the|to|with|a|an)$")
+_LEADING_IN_RE = re.compile(r"^(?:(?:In|in|Dans|dans|En|en)\s*:?\s+|:\s*)")
 _BOOK_TAIL_RE = re.compile(
     r"^(?P<book>.+?)[.,]?\s+(?P<edition>\d+(?:st|nd|rd|th)\s+(?:rev\.?\s+)?ed(?:n|ition)?)\.?"
     r"(?:\s+(?P<place>[A-Z][^:;]{1,40}):\s*(?P<publisher>[^:;]{2,80}))?\.?$"
@@ -41,7 +50,7 @@ def _split_book(draft: Draft, container: str) -> str:
     """A container that carries a chapter's editors, edition, place and publisher
     ("Kaplan HI, Sadock BJ, eds. Textbook. 6th ed. Baltimore: Williams") gives them to
     their own fields; returns the book's title."""
-    m = _LEADING_EDITORS_RE.match(container)
+    m = _LEADING_EDITORS_RE.match(container) or _BRACKETED_EDITORS_RE.match(container)
     if m is None:
         return container
     if draft.editors is None:
@@ -118,9 +127,12 @@ def _finish_title(draft: Draft, title: str) -> str:
     return title
 
 
-def _finish_container(draft: Draft) -> None:
+def _finish_container(draft: Draft, text: str) -> None:
     """A container without a chapter's editors, edition and place, a meeting's name
-    made whole, and report numbers out of the container and publisher."""
+    made whole, and report numbers out of the container and publisher; editors without
+    the "In:" that introduced them."""
+    if draft.editors:
+        draft.editors = _LEADING_IN_RE.sub("", draft.editors)
     if draft.container:
         draft.container = _split_book(draft, draft.container)
         if draft.publisher and _DANGLING_OF_RE.search(draft.container):
@@ -136,6 +148,20 @@ def _finish_container(draft: Draft) -> None:
             setattr(draft, name, value[: report.start()].strip(" ,.;:") or None)
     if draft.container and draft.container == draft.publisher:
         draft.container = None  # "AHRQ Publication No. …" left "AHRQ" twice
+    if draft.container and draft.container[0] == "[" and draft.container[-1] == "]":
+        draft.container = draft.container[1:-1].strip()  # SPIE's "[Book Title]."
+    if (
+        draft.container
+        and draft.title
+        and not draft.editors
+        and _DANGLING_WORD_RE.search(draft.title)
+        and f"{draft.title} {draft.container}" in " ".join(text.split())
+    ):
+        # "In the Wake of Chaos: Unpredictable Order in" | "Dynamical Systems": no title
+        # ends in "in" or "of"; the "in" was the title's, not a chapter's "In". Only
+        # where the two run on in the reference: a title cut by a misread author list
+        # ("… results of" | P. Erdos, … | "J. Comb. Theory") is not joined to the journal.
+        draft.title, draft.container = f"{draft.title} {draft.container}", None
 
 
 def _finish_numbers(draft: Draft) -> None:
@@ -168,15 +194,16 @@ def _finish_numbers(draft: Draft) -> None:
         draft.issue = qualified.group("number")
 
 
-def finish_draft(draft: Draft) -> Draft:
+def finish_draft(draft: Draft, text: str = "") -> Draft:
     """Move what one field carries into the field it belongs to (in place) and return
     the draft: the title's leading year, language note, thesis genre and cut
     translator; the container's editors, edition and report number; volume, issue and
-    pages each holding only what is theirs."""
+    pages each holding only what is theirs. ``text`` is the reference the draft was read
+    from (some moves are made only where two fields run on in it)."""
     if draft.title:
         draft.title = _finish_title(draft, draft.title)
     if draft.editors and _ROLE_ONLY_RE.fullmatch(draft.editors.strip(" ,")):
         draft.editors = None  # "Trans.)" read as an editor's name
-    _finish_container(draft)
+    _finish_container(draft, text)
     _finish_numbers(draft)
     return draft

@@ -443,27 +443,42 @@ def test_given_names_first_are_not_read_as_vancouver() -> None:
         (  # PubMed's export: "PubMed PMID:" after the DOI
             "Marshall S, Vasiliou V. Engineered animal models. Adv Exp Med Biol. "
             "2018;1032:203-221. doi: 10.1007/978-3-319-98788-0_14. PubMed PMID: 30362100.",
-            ["Marshall", "Vasiliou"], "Adv Exp Med Biol", "1032", "203-221",
+            ["Marshall", "Vasiliou"],
+            "Adv Exp Med Biol",
+            "1032",
+            "203-221",
         ),
         (  # "Epub <date>" after the block
             "Smith AB. Optimal is not good enough. Biol Cybern. 2012;106(11-12):757-65. "
             "Epub 2012 Aug 17.",
-            ["Smith"], "Biol Cybern", "106", "757-765",
+            ["Smith"],
+            "Biol Cybern",
+            "106",
+            "757-765",
         ),
         (  # AMA: the online date after the block
             "Hallegraeff J, de Greef M, van der Schans C. Criteria in diagnosing nocturnal leg "
             "cramps: a systematic review. BMC Fam Pract. 2017;18(1):29. Published 2017 Feb 28. "
             "doi:10.1186/s12875-017-0600-8",
-            ["Hallegraeff", "Greef", "Schans"], "BMC Fam Pract", "18", "29",
+            ["Hallegraeff", "Greef", "Schans"],
+            "BMC Fam Pract",
+            "18",
+            "29",
         ),
         (  # a colon ends the author list
             "Burr TJ, Otten L: Crown gall of grape: biology and disease management. Annu Rev "
             "Phytopathol 37: 53-80, 1999.",
-            ["Burr", "Otten"], "Annu Rev Phytopathol", "37", "53-80",
+            ["Burr", "Otten"],
+            "Annu Rev Phytopathol",
+            "37",
+            "53-80",
         ),
         (  # the year after the authors, none in the block (ASM, Genetics)
             "Ramos C, Kim B. 2003. Thermoplasma acidophilum proteins. J. Biochem. 133:651-657.",
-            ["Ramos", "Kim"], "J. Biochem", "133", "651-657",
+            ["Ramos", "Kim"],
+            "J. Biochem",
+            "133",
+            "651-657",
         ),
     ],
 )
@@ -635,7 +650,7 @@ def test_organisations_that_lead_a_reference_are_its_authors(
 
 
 def test_pubmed_notices_link_another_citation() -> None:
-    """"Update in:", "Erratum in:", "Retraction in:" cite another record: its block must
+    """ "Update in:", "Erratum in:", "Retraction in:" cite another record: its block must
     not be read as this reference's, and the notice is kept as a note."""
     ref = parse_reference(
         "Young GL, Jewell D. Interventions for leg cramps in pregnancy. Cochrane Database "
@@ -690,7 +705,7 @@ def test_old_style_arxiv_identifier_without_its_prefix() -> None:
 
 
 def test_a_word_is_not_a_volume() -> None:
-    """"North-Holland" read into the volume is dropped; roman numerals, supplements and
+    """ "North-Holland" read into the volume is dropped; roman numerals, supplements and
     seasons stay."""
     from refcheck.parse.rules import Draft
     from refcheck.parse.shaping import finish_draft
@@ -710,3 +725,74 @@ def test_container_loses_place_and_translation_notes() -> None:
     assert clean_container("Proc Natl Acad Sci U S A") == "Proc Natl Acad Sci U S A"
     assert clean_container("Math. Notes (translation)") == "Math. Notes"
     assert clean_container("J. Foo (Berlin)") == "J. Foo (Berlin)"
+
+
+@pytest.mark.parametrize(
+    ("raw", "container", "editors"),
+    [
+        (
+            # German: the editors' role bracketed after them, then a colon.
+            "Räumliche Dimensionen imaginativer Subjektkonstitution um 1800. In: Inka "
+            "Mülder-Bach, Gerhard Neumann (Hgg.): Räume der Romantik. Würzburg: Könighausen "
+            "& Neumann 2007, S. 27-63.",
+            "Räume der Romantik",
+            [("Mülder-Bach", "Inka"), ("Neumann", "Gerhard")],
+        ),
+        (
+            "Müller, K. (2005). Die Schule. In: Schmidt, A. (Hrsg.): Handbuch der Pädagogik. "
+            "Berlin: Springer, S. 10-20.",
+            "Handbuch der Pädagogik",
+            [("Schmidt", "A.")],
+        ),
+        (
+            "Dupont, J. (2010). La ville. Dans : Martin P. (dir.), Histoire urbaine. Paris : "
+            "PUF, p. 33-50.",
+            "Histoire urbaine",
+            [("Martin", "P.")],
+        ),
+    ],
+)
+def test_a_chapters_editors_lose_the_in_that_introduced_them(
+    raw: str, container: str, editors: list[tuple[str, str]]
+) -> None:
+    ref = parse_reference(raw)
+    assert ref.container_title == container
+    assert [(e.family, e.given) for e in ref.editors] == editors
+
+
+def test_a_title_does_not_end_in_a_dangling_word() -> None:
+    """A title cannot end in "in" or "of": the "in" was the title's, not a chapter's."""
+    ref = parse_reference(
+        "Stephen H. Kellert, In the Wake of Chaos: Unpredictable Order in Dynamical Systems, "
+        "University of Chicago Press, 1993, p 32, ISBN 0-226-42976-8."
+    )
+    assert ref.title == "In the Wake of Chaos: Unpredictable Order in Dynamical Systems"
+    assert ref.container_title is None
+    assert ref.type is ReferenceType.BOOK
+
+
+def test_a_bracketed_book_title_loses_its_brackets() -> None:
+    ref = parse_reference(
+        "[9] Harding, Kevin, “Overview Of Non-Contact 3D Sensing Methods,” [The Encyclopedia "
+        "of Optical Engineering]. Marcel Dekker, New York (2000)."
+    )
+    assert ref.container_title == "The Encyclopedia of Optical Engineering"
+
+
+def test_a_dangling_title_is_joined_only_to_what_runs_on_from_it() -> None:
+    from refcheck.parse.rules import Draft
+    from refcheck.parse.shaping import finish_draft
+
+    cut = "[22] J. Schonheim, A generalization of results of P. Erdos, G. Katona, and D.J. "
+    cut += "Kleitman concerning Sperner's theorem, J. Comb. Theory (A) 11 (1971), 111--117."
+    draft = finish_draft(
+        Draft(title="A generalization of results of", container="J. Comb. Theory (A)"), cut
+    )
+    assert (draft.title, draft.container) == (
+        "A generalization of results of",
+        "J. Comb. Theory (A)",
+    )
+    joined = finish_draft(
+        Draft(title="Order in", container="Dynamical Systems"), "Order in  Dynamical Systems, 1993"
+    )
+    assert (joined.title, joined.container) == ("Order in Dynamical Systems", None)
