@@ -308,6 +308,24 @@ _CLOSE_QUOTE_RE = re.compile(r"[,.]?[”\"]\s*[,.]?\s+(?=\S)")
 _OPEN_QUOTE_RE = re.compile(r"[“\"]")
 
 
+# ("Rangifer Special Issue 16: 27–35" numbers the volume: a special issue is one.)
+_ISSUE_WORD_BEFORE_RE = re.compile(
+    r"(?<!special )(?<!spec\. )\b(?:Issue|Iss\.|Heft|Nr\.|H\.)\s*$", re.IGNORECASE
+)
+
+
+def _take_running_note(text: str, runs: dict[str, list[tuple[int, int]]], title: str) -> str:
+    """A title that runs on into a "note" in lower case ("… Medication Guide | for
+    Qualaquin (quinine sulfate)."): no punctuation parts them, so it is the title's."""
+    title_end = runs["title"][0][1]
+    if text[title_end - 1 : title_end] in ".?!,;:\"”’»)]":
+        return title
+    for start, end in runs["note"]:
+        if start >= title_end and not text[title_end:start].strip() and text[start].islower():
+            return f"{title} {text[start:end].rstrip(' .,;')}"
+    return title
+
+
 def _split_quoted(text: str) -> tuple[str | None, str, str | None]:
     """A quoted title inside a longer title span: the quotes say where the title is.
     Returns what came before the quotes (an author, when the labeller missed it), the
@@ -594,7 +612,16 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     draft.authors = first("author")
     draft.editors = first("editor")
     title = first("title")
+    container_text = first("container")
+    if not title and container_text and container_text[0] in "“\"‘«":
+        # 'Mayo Clinic. “Pregnancy Week by Week.” Mayo Foundation …' all read as the
+        # site: the quotes say where the title is.
+        _, quoted, after = _split_quoted(container_text)
+        if after:
+            title, container_text = quoted, after
     spill_before = spill_after = None
+    if title and runs.get("note") and runs.get("title"):
+        title = _take_running_note(text, runs, title)
     if title:
         spill_before, title, spill_after = _split_quoted(title)
         title, edition = _trim_title(title)
@@ -616,7 +643,7 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     elif draft.authors and title:
         draft.authors, title = _take_last_author(draft.authors, title)
     title, container = _recover_container(
-        text, runs, draft, title, first("container") or spill_after
+        text, runs, draft, title, container_text or spill_after
     )
     if title and not spill_after and runs.get("title"):
         gap = text[runs["title"][0][1] : runs["container"][0][0]] if runs.get("container") else ""
@@ -644,6 +671,11 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
         draft.issue, draft.pages = iss, pages
         if draft.year is None:
             draft.year = find_year(volume)
+        if iss is None and not runs.get("issue") and _ISSUE_WORD_BEFORE_RE.search(
+            text[: runs["volume"][0][0]]
+        ):
+            # Cochrane's "2020, Issue 12" with "12" read as the volume: the word says.
+            draft.volume, draft.issue = None, vol
     issue = first("issue")
     if issue:
         draft.issue = _clean_number(issue, _ISSUE_PREFIX_RE)

@@ -291,7 +291,7 @@ _QUOTED_TITLE_RE = re.compile(r'^\s*["“](?P<title>[^"“”]{3,}?)\s*["”]\s*
 
 
 def _only_a_date(sentence: str) -> bool:
-    """"Oct. 18, 2010", "2023 Jan 17", "17/01/2023": nothing but a date. "Bilan
+    """ "Oct. 18, 2010", "2023 Jan 17", "17/01/2023": nothing but a date. "Bilan
     démographique 2022" names a year but is a title."""
     if len(sentence) >= 40 or not re.fullmatch(r"[\w\s.,/-]+", sentence):
         return False
@@ -376,13 +376,18 @@ _NAME_LIST_GOES_ON_RE = re.compile(r"[A-Z][\w'’-]+(?:,\s|\s+(?:and|&)\s+[A-Z])
 
 def parse_ama(prep: Prepared) -> Draft | None:
     """AMA / Vancouver / NLM: ``Authors. Title. Journal. 2009;54(3):211-8.``, web pages
-    (``Authors. Title. Site. URL. Accessed ...``) and personal communications."""
+    (``Authors. Title. Site. URL. Accessed ...``), NLM homepages and personal
+    communications."""
     rest = tidy(prep.rest)
     if not rest:
         return None
     draft = Draft()
     if prep.personal:
         return _personal(rest, prep, draft)
+    if prep.internet:
+        homepage = _nlm_homepage(prep)
+        if homepage is not None:
+            return homepage
     chapter = _chapter(rest)
     if chapter is not None:
         return chapter
@@ -415,9 +420,12 @@ def parse_ama(prep: Prepared) -> Draft | None:
     am = VANCOUVER_AUTHORS_PREFIX.match(head)
     first_sentence = head.split(". ", 1)[0]
     dotted = _DOTTED_ORGANISATION_RE.match(head)
-    if dotted:  # "U.S. Preventive Services Task Force": not a "U.S." author
-        first_sentence = dotted.group(0)
-    if (
+    if dotted and looks_like_organisation(dotted.group(0)):
+        # "U.S. Preventive Services Task Force. Title …": one organisation, not an
+        # author "U.S." (whether a journal block or a web page follows).
+        draft.authors = dotted.group(0)
+        head = head[dotted.end() + 1 :].strip()
+    elif (
         am
         and len(first_sentence) > len(am.group("authors"))
         and looks_like_organisation(first_sentence)
@@ -474,8 +482,10 @@ def parse_ama(prep: Prepared) -> Draft | None:
         return draft
     if not (prep.ids.urls or prep.accessed or prep.internet):
         return None
-    if draft.authors is None and re.search(r"[()\[\]\"“”«»]", head):
-        # Quotes, brackets or parenthesised dates: another style; the labeller reads it.
+    unmarked = draft.authors is None or dotted is not None  # no Vancouver name list
+    if (unmarked and _STYLE_MARKS_RE.search(head)) or _BRACKETED_YEAR_RE.search(head):
+        # Quotes, brackets or parenthesised dates (Nature's "FDA https://… (2010)."):
+        # another style; the labeller reads it.
         return None
     # A web page: Author. Title. Site or owner. [Published/Updated date.]
     dated: list[str] = []
@@ -498,6 +508,52 @@ def parse_ama(prep: Prepared) -> Draft | None:
     if draft.date_text is None and updated:
         draft.date_text = updated
     draft.type = "webpage"
+    return draft
+
+
+# NLM's homepage, and a part of one (Citing Medicine, ch. 25): "MedlinePlus [Internet].
+# Bethesda (MD): National Library of Medicine (US); [updated 2024 Jun 24]. Muscle
+# cramps; [cited 2026 Nov 2]. Available from: https://…". The site, not a person,
+# leads; its dates are in brackets, which the pre-pass has blanked, so this reads the
+# reference as printed.
+_NLM_HOMEPAGE_RE = re.compile(
+    r"^\s*(?P<site>[^\[\].]{2,200}?)\s*\[(?:Internet|homepage on the Internet)\]\.\s*"
+    r"(?:(?P<place>[^:;\[\]]{2,60}):\s*)?(?P<publisher>[^;\[\]]{2,160});\s*"
+    r"(?P<date>[^\[\].;]{0,40}?)\s*(?:\[(?P<dates>[^\]]{0,80})\]\s*)?\.\s*"
+    r"(?:(?P<part>[^;\[\]]{2,300}?)\s*(?:;\s*|\.\s*|(?=\[)))?"
+    r"(?:\[[^\]]{0,80}\][;.]?\s*)*(?:Available (?:from|at):?.*)?$",
+    re.IGNORECASE,
+)
+_STYLE_MARKS_RE = re.compile(r"[()\[\]\"“”«»]")
+_BRACKETED_YEAR_RE = re.compile(r"\((?:1[5-9]|20)\d\d[a-z]?\)")
+_YEAR_SPAN_RE = re.compile(r"\d{4}\s*[-\u2013]\s*c?(?P<last>\d{4})")
+_BRACKET_UPDATED_RE = re.compile(r"(?:updated|modified|revised|reviewed)\s+(?P<date>[^;\]]+)", re.I)
+
+
+def _nlm_homepage(prep: Prepared) -> Draft | None:
+    """NLM's citation of a homepage or a part of one (see ``_NLM_HOMEPAGE_RE``)."""
+    m = _NLM_HOMEPAGE_RE.match(prep.text)
+    if m is None:
+        return None
+    draft = Draft(type="webpage")
+    site = m.group("site").strip()
+    part = (m.group("part") or "").strip()
+    if part.lower().startswith("available"):
+        part = ""
+    if part:
+        draft.title, draft.container = clean_title(part), clean_container(site)
+    else:
+        draft.title = clean_title(site)
+    draft.place = m.group("place").strip() if m.group("place") else None
+    draft.publisher = m.group("publisher").strip()
+    updated = _BRACKET_UPDATED_RE.search(m.group("dates") or "")
+    # The date of the version cited: the last update, failing it the publication date.
+    date = updated.group("date").strip() if updated else m.group("date").strip(" c-")
+    span = _YEAR_SPAN_RE.fullmatch(date)
+    if span:  # "c1995-2007": the site as it stood at the latest year
+        date = span.group("last")
+    if date:
+        draft.date_text = date
     return draft
 
 

@@ -796,3 +796,90 @@ def test_a_dangling_title_is_joined_only_to_what_runs_on_from_it() -> None:
         Draft(title="Order in", container="Dynamical Systems"), "Order in  Dynamical Systems, 1993"
     )
     assert (joined.title, joined.container) == ("Order in Dynamical Systems", None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "title", "container", "issued"),
+    [
+        (
+            # A part of a homepage: the part is the title, the homepage its container,
+            # dated by its last update.
+            "MedlinePlus [Internet]. Bethesda (MD): National Library of Medicine (US); "
+            "[updated 2024 Jun 24]. Muscle cramps; [cited 2026 Nov 2]. Available from: "
+            "https://medlineplus.gov/ency/article/003193.htm",
+            "Muscle cramps",
+            "MedlinePlus",
+            PartialDate(2024, 6, 24),
+        ),
+        (
+            "MedlinePlus [Internet]. Bethesda (MD): National Library of Medicine (US); "
+            "[updated 2024 Jun 24; cited 2026 Nov 2]. Available from: https://medlineplus.gov/",
+            "MedlinePlus",
+            None,
+            PartialDate(2024, 6, 24),
+        ),
+        (
+            # A copyright span: the site as it stood at its latest year.
+            "AMA: helping doctors help patients [Internet]. Chicago: American Medical "
+            "Association; c1995-2007 [cited 2007 Feb 22]. Available from: "
+            "http://www.ama-assn.org/.",
+            "AMA: helping doctors help patients",
+            None,
+            PartialDate(2007),
+        ),
+    ],
+)
+def test_nlm_homepage_and_part_of_a_homepage(
+    raw: str, title: str, container: str | None, issued: PartialDate
+) -> None:
+    ref = parse_reference(raw)
+    assert ref.type is ReferenceType.WEBPAGE
+    assert ref.authors == ()
+    assert (ref.title, ref.container_title, ref.issued) == (title, container, issued)
+    assert ref.publisher is not None and ref.publisher_place is not None
+    assert ref.accessed is not None and ref.urls
+
+
+def test_mla_quoted_title_read_into_the_site_is_the_title() -> None:
+    ref = parse_reference(
+        "Mayo Clinic. “Pregnancy Week by Week.” Mayo Foundation for Medical Education and "
+        "Research, 12 Feb. 2025, www.mayoclinic.org/healthy-lifestyle/pregnancy-week-by-week/"
+        "basics/healthy-pregnancy/hlv-20049471."
+    )
+    assert ref.title == "Pregnancy Week by Week"
+    assert ref.container_title == "Mayo Foundation for Medical Education and Research"
+    assert ref.issued == PartialDate(2025, 2, 12)
+
+
+def test_a_title_that_runs_on_in_lower_case_keeps_its_words() -> None:
+    ref = parse_reference(
+        "U.S. Food and Drug Administration. FDA Drug Safety Communication: New risk "
+        "management plan and patient Medication Guide for Qualaquin (quinine sulfate). 2010. "
+        "Accessed June 1, 2026. https://www.fda.gov/drugs/drug-safety-and-availability/x"
+    )
+    assert ref.title is not None
+    assert ref.title.endswith("Medication Guide for Qualaquin (quinine sulfate)")
+
+
+def test_cochrane_issue_word_makes_an_issue_not_a_volume() -> None:
+    ref = parse_reference(
+        "Luo L, Zhou K, Zhang J, Xu L, Yin W. Interventions for leg cramps in pregnancy. "
+        "Cochrane Database of Systematic Reviews 2020, Issue 12. Art. No.: CD010655. DOI: "
+        "10.1002/14651858.CD010655.pub3."
+    )
+    assert (ref.volume, ref.issue, ref.number) == (None, "12", "CD010655")
+
+
+def test_a_dotted_organisation_leads_a_web_page_too() -> None:
+    page = parse_reference(
+        "U.S. Food and Drug Administration. Quinine sulfate: drug safety communication. "
+        "https://www.fda.gov/drugs/x. Accessed February 1, 2011."
+    )
+    nature = parse_reference(
+        "11. U.S. Food and Drug Administration. Quinine sulfate: drug safety communication. "
+        "FDA https://www.fda.gov/drugs/x (2010)."
+    )
+    for ref in (page, nature):
+        assert [a.literal for a in ref.authors] == ["U.S. Food and Drug Administration"]
+        assert ref.title == "Quinine sulfate: drug safety communication"
+    assert (nature.container_title, nature.issued) == ("FDA", PartialDate(2010))
