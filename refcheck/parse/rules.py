@@ -49,11 +49,12 @@ _LINKED_NOTICE_RE = re.compile(
     r"\s*:\s*\S"
 )
 _ARTICLE_NUMBER_RE = re.compile(r"\bArt(?:icle)?\.?\s*No\.?\s*:?\s*(?P<v>[A-Z]{0,3}\d[\w-]*)")
-# A government report's number, with the agency's initials that head it: "AHRQ
-# Publication No. 19-EHC012-EF", "NIH Pub. No. 05-5269". Few labelled references have
-# one, so the labeller splits them at random; their shape is exact.
+# A government report's or a guideline's number, with the agency's initials or the
+# series that head it: "AHRQ Publication No. 19-EHC012-EF", "NIH Pub. No. 05-5269",
+# "Green-top Guideline No. 37a". Few labelled references have one, so the labeller
+# splits them at random; their shape is exact.
 _PUBLICATION_NUMBER_RE = re.compile(
-    r"(?:\b[A-Z][A-Za-z&]{1,9}\s+)?\b(?:Publication|Pub\.?)\s+No\.?\s*:?\s*"
+    r"(?:\b[A-Z][A-Za-z&-]{1,9}\s+)?\b(?:Publication|Pub\.?|Guideline)\s+No\.?\s*:?\s*"
     r"(?P<v>[A-Z]{0,4}\d[\w-]*)(?:\.(?=\s|$))?"  # its full stop too: no empty sentence
 )
 # An organisation's name that starts with a dotted abbreviation: "U.S. Food and Drug
@@ -183,7 +184,7 @@ def prepare(raw: str) -> Prepared:
             linked = " ".join(text[notice.start() :].split()).rstrip(" .")
             spans.append((notice.start(), len(text)))
     number = None
-    for word, regex in (("Art", _ARTICLE_NUMBER_RE), ("Pub", _PUBLICATION_NUMBER_RE)):
+    for word, regex in (("Art", _ARTICLE_NUMBER_RE), ("No", _PUBLICATION_NUMBER_RE)):
         found = regex.search(text) if word in text else None
         if found:
             number = found.group("v").rstrip(".")

@@ -78,9 +78,10 @@ _THESIS_NOTE_RE = re.compile(
 _CUT_TRANSLATOR_RE = re.compile(r"\s*\((?:[A-Z]\.\s?)+[A-Z][\w'’-]+(?:,\s*(?:Trans|Eds?)\.?\)?)?$")
 _ROLE_ONLY_RE = re.compile(r"\(?(?:Trans|Eds?|Hrsg|dir)\.?\)?\.?", re.IGNORECASE)
 _DANGLING_OF_RE = re.compile(r"\b(?:of|of the|for|for the|on|on the|and)$")
+# "AHRQ Publication No. 19-EHC012-EF", and a guideline's number: "NICE guideline NG201".
 _REPORT_NUMBER_RE = re.compile(
-    r"\b(?:Publication|Pub\.|Report|Rep\.|Technical Report|Tech\. Rep\.)\s+No\.?\s*"
-    r"(?P<number>[A-Z0-9][\w-]*)\.?$"
+    r"\b(?:(?:Publication|Pub\.|Report|Rep\.|Technical Report|Tech\. Rep\.)\s+No\.?\s*"
+    r"(?P<number>[A-Z0-9][\w-]*)|[Gg]uideline\s+(?:No\.?\s*)?(?P<guideline>[A-Z]{0,4}\d[\w-]*))\.?$"
 )
 _NUMBERISH_RE = re.compile(
     r"\d|\b[IVXLC]+\b|\b[ivxlc]+\b|\b(?:suppl|supplement|spec|special|pt|part|spring|summer"
@@ -144,7 +145,8 @@ def _finish_container(draft: Draft, text: str) -> None:
         if value and report and not draft.number:
             # "AHRQ Publication No. 19-EHC012-EF": the report's number, not its publisher
             # or its series.
-            draft.number = report.group("number")
+            draft.number = report.group("number") or report.group("guideline")
+            draft.type = draft.type or "report"  # numbered in a series: not a journal
             setattr(draft, name, value[: report.start()].strip(" ,.;:") or None)
     if draft.container and draft.container == draft.publisher:
         draft.container = None  # "AHRQ Publication No. …" left "AHRQ" twice

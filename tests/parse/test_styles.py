@@ -883,3 +883,26 @@ def test_a_dotted_organisation_leads_a_web_page_too() -> None:
         assert [a.literal for a in ref.authors] == ["U.S. Food and Drug Administration"]
         assert ref.title == "Quinine sulfate: drug safety communication"
     assert (nature.container_title, nature.issued) == ("FDA", PartialDate(2010))
+
+
+@pytest.mark.parametrize(
+    ("raw", "title", "number"),
+    [
+        (
+            "National Institute for Health and Care Excellence (2021) Antenatal care. NICE "
+            "guideline NG201. Available at: https://www.nice.org.uk/guidance/ng201 (Accessed: "
+            "3 March 2026).",
+            "Antenatal care",
+            "NG201",
+        ),
+        (
+            "Royal College of Obstetricians and Gynaecologists. Reducing the risk of venous "
+            "thromboembolism during pregnancy. Green-top Guideline No. 37a. London: RCOG; 2015.",
+            "Reducing the risk of venous thromboembolism during pregnancy",
+            "37a",
+        ),
+    ],
+)
+def test_a_guideline_is_a_report_with_its_number(raw: str, title: str, number: str) -> None:
+    ref = parse_reference(raw)
+    assert (ref.title, ref.number, ref.type) == (title, number, ReferenceType.REPORT)
