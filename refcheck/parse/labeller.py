@@ -301,6 +301,7 @@ def _trim_title(text: str) -> tuple[str, str | None]:
 
 _QUOTED_RE = re.compile(
     r"[\"“„«]\s*(?P<q>[^\"“”„«»]{3,}?)\s*[\"”»]|‘(?P<s>[^‘’]{3,}?)’|^'(?P<h>[^']{3,}?)'"
+    r"|``(?P<t>[^`']{3,}?)''"  # LaTeX's quotes
 )
 
 
@@ -312,6 +313,10 @@ _OPEN_QUOTE_RE = re.compile(r"[“\"]")
 _ISSUE_WORD_BEFORE_RE = re.compile(
     r"(?<!special )(?<!spec\. )\b(?:Issue|Iss\.|Heft|Nr\.|H\.)\s*$", re.IGNORECASE
 )
+
+
+_LONE_SURNAME_RE = re.compile(r"(?!(?:The|A|An|On|In|Of|And)\b)[A-Z][a-zà-ÿ'’-]+")
+_ENDS_IN_INITIAL_RE = re.compile(r"\b[A-Z]\.$")
 
 
 def _take_running_note(text: str, runs: dict[str, list[tuple[int, int]]], title: str) -> str:
@@ -338,14 +343,20 @@ def _split_quoted(text: str) -> tuple[str | None, str, str | None]:
         if close and not _OPEN_QUOTE_RE.search(text[: close.start()]) and close.start() > 3:
             return None, text[: close.start()], text[close.end() :].strip(" ,.;:") or None
         return None, text, None
-    quoted = m.group("q") or m.group("s") or m.group("h")
+    quoted = m.group("q") or m.group("s") or m.group("h") or m.group("t")
     before = text[: m.start()].strip(" ,.;:")
     after = text[m.end() :].strip(" ,.;:")
     if not before and not after:
         return None, text, None
     # A quoted word inside a title ('The "best" of times') is not a title in quotes:
     # the quotes must be set off from the rest by punctuation.
-    if before and not text[: m.start()].rstrip().endswith((",", ".", ":")):
+    if (
+        before
+        and not text[: m.start()].rstrip().endswith((",", ".", ":"))
+        and not (not after and _LONE_SURNAME_RE.fullmatch(before))
+    ):
+        # (A surname before a title that the quotes end is where the author list
+        # ended: 'J. H. Chern "Design for Reliability," Proceedings of IEEE'.)
         return None, text, None
     following = text[m.end() :].lstrip()[:1]
     inside_end = text[m.end() - 2 : m.end() - 1]
@@ -628,6 +639,8 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
         draft.edition = edition
     if spill_before and not draft.authors:
         draft.authors = spill_before
+    elif spill_before and draft.authors and _ENDS_IN_INITIAL_RE.search(draft.authors):
+        draft.authors = f"{draft.authors.rstrip()} {spill_before}"  # "J. H." + "Chern"
     rest_of_list = _NAME_LIST_HEAD_RE.match(title or "")
     if rest_of_list and draft.authors and draft.authors.rstrip().endswith(",") and title:
         # "Pierre Sermanet, | Andrea Frome, and Esteban Real. Attention for …": the list

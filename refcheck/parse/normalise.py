@@ -204,6 +204,8 @@ def clean_title(text: str) -> str | None:
     if text.endswith(".") and not _ABBREVIATION_END_RE.search(text):
         text = text[:-1]
     text = text.strip()
+    if text.startswith("``") and text.rstrip(",.").endswith("''"):
+        text = text[2:].rstrip(",.")[:-2]  # LaTeX's ``quotes''
     if len(text) >= 2 and text[0] in _QUOTES:
         text = text[1:].strip()
         if text and text[-1] in _QUOTES:

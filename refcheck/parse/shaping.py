@@ -83,6 +83,7 @@ _REPORT_NUMBER_RE = re.compile(
     r"\b(?:(?:Publication|Pub\.|Report|Rep\.|Technical Report|Tech\. Rep\.)\s+No\.?\s*"
     r"(?P<number>[A-Z0-9][\w-]*)|[Gg]uideline\s+(?:No\.?\s*)?(?P<guideline>[A-Z]{0,4}\d[\w-]*))\.?$"
 )
+_BROKEN_RANGE_RE = re.compile(r"(?<=\d)\s*[-\u2013]+\s+(?=\d)")
 _NUMBERISH_RE = re.compile(
     r"\d|\b[IVXLC]+\b|\b[ivxlc]+\b|\b(?:suppl|supplement|spec|special|pt|part|spring|summer"
     r"|autumn|fall|winter|hiver|printemps|été|automne|sommer|herbst|frühjahr)",
@@ -176,6 +177,8 @@ def _finish_numbers(draft: Draft) -> None:
         draft.volume = None
     if draft.issue and not _NUMBERISH_RE.search(draft.issue):
         draft.issue = None
+    if draft.issue and "- " in draft.issue:
+        draft.issue = _BROKEN_RANGE_RE.sub("-", draft.issue)  # "(1- 3)": a line-broken range
     pages = (draft.pages or "").strip()
     if pages and _PAGE_COUNT_RE.fullmatch(pages):
         draft.pages = None  # "496 pp.": how long the book is, not where the citation is

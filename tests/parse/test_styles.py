@@ -906,3 +906,36 @@ def test_a_dotted_organisation_leads_a_web_page_too() -> None:
 def test_a_guideline_is_a_report_with_its_number(raw: str, title: str, number: str) -> None:
     ref = parse_reference(raw)
     assert (ref.title, ref.number, ref.type) == (title, number, ReferenceType.REPORT)
+
+
+def test_latex_quotes_mark_a_title() -> None:
+    ref = parse_reference(
+        "[9] F. Gloeckler, S. Peters, U. Lemmer, and M. Gerken, ``Tunable superprism effect in "
+        "photonic crystals,'' physica status solidi a-Applications and Materials Science, vol. "
+        "204, no. 11, pp. 3790--3804, 2007."
+    )
+    assert ref.title == "Tunable superprism effect in photonic crystals"
+    assert ref.container_title == "physica status solidi a-Applications and Materials Science"
+
+
+def test_a_surname_before_a_quoted_title_ends_the_author_list() -> None:
+    from refcheck.parse.labeller import decode
+    from refcheck.parse.tokens import tokenise
+
+    text = 'P. Yang and J. H. Chern "Design for Reliability," Proceedings of IEEE, 1993.'
+    tokens = tokenise(text)
+    # The labeller's misreading: "Chern" begun the title.
+    labels = ["author"] * 5 + ["title"] * 4 + ["container"] * 3 + ["date"]
+    assert len(labels) == len(tokens)
+    draft = decode(text, tokens, labels)
+    assert draft.authors == "P. Yang and J. H. Chern"
+    assert draft.title == "Design for Reliability"
+
+
+def test_a_line_broken_issue_range_is_whole() -> None:
+    ref = parse_reference(
+        "MY03. B. Miller and A. Youssef. Technical Aspects of the Digital Library of Math- "
+        "ematical Functions. Annals of Mathematics and Artificial Intelligence, 38 (1- 3): "
+        "121--136, 2003."
+    )
+    assert (ref.volume, ref.issue, ref.page) == ("38", "1-3", "121-136")
