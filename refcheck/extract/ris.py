@@ -18,14 +18,16 @@ _TY = re.compile(r"^\s*TY  - ")
 _ER = re.compile(r"^\s*ER  -")
 
 
-def ris_name(text: str) -> JSON:
-    """A CSL name from an RIS ``AU`` value.
+def ris_name(text: str) -> JSON | None:
+    """A CSL name from an RIS ``AU`` value, or None for a value with no name in it.
 
     RIS writes persons as "Family, Given"; PubMed writes "Family INITIALS". Anything
     else without a comma is a one-field name, which is how Zotero and EndNote export
     organisations ("American Congress of Obstetricians and Gynecologists").
     """
     cleaned = " ".join(text.split()).strip(" ,")
+    if not cleaned:
+        return None  # "AU  - ," or a blank AU line: nothing to name
     if "," in cleaned or cleaned.startswith("{"):
         return split_name(cleaned)
     vancouver = re.fullmatch(r"(.+?)\s+([A-Z]{1,3})", cleaned)
@@ -38,6 +40,10 @@ def ris_name(text: str) -> JSON:
     if all(re.fullmatch(r"[A-Z]\.?(?:-[A-Z]\.?)?", w) for w in words[:-1]):
         return {"family": words[-1], "given": " ".join(words[:-1])}  # "J. G. Hensley"
     return {"literal": cleaned}
+
+
+def _names(values: list[str]) -> list[JSON]:
+    return [name for name in map(ris_name, values) if name is not None]
 
 
 def _first(record: dict[str, Any], *keys: str) -> str | None:
@@ -72,8 +78,8 @@ def _doi(value: str | None) -> str | None:
 def record_to_csl(record: dict[str, Any], index: int) -> JSON:
     """One rispy record as a CSL-JSON item."""
     kind = csl_type(_first(record, "type_of_reference"))
-    authors = [ris_name(a) for a in (record.get("authors") or record.get("first_authors") or [])]
-    editors = [ris_name(a) for a in (record.get("secondary_authors") or [])]
+    authors = _names(record.get("authors") or record.get("first_authors") or [])
+    editors = _names(record.get("secondary_authors") or [])
     start, end = _first(record, "start_page"), _first(record, "end_page")
     page = f"{start}-{end}" if start and end and end != start else start
     urls = record.get("urls") or []
