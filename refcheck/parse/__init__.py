@@ -190,6 +190,10 @@ _NEWS_RE = re.compile(
 
 def infer_type(prep: Prepared, draft: Draft) -> ReferenceType:
     """The CSL type from the template's verdict, keywords and which fields exist."""
+    if draft.type == "webpage" and not draft.volume and _VERSION_RE.search(prep.text):
+        # "Scikit-learn: machine learning in Python. Version 1.3.2. … https://…" read by
+        # the web-page template: a program's page, versioned, is the program.
+        return ReferenceType.SOFTWARE
     if draft.type:
         return ReferenceType(draft.type)
     text = prep.text
@@ -211,7 +215,7 @@ def infer_type(prep: Prepared, draft: Draft) -> ReferenceType:
     if (
         _has(words, low, _DATASET_WORDS, _DATASET_PHRASES)
         and not draft.volume
-        and "syst rev" not in low  # the Cochrane Database of Systematic Reviews
+        and "syst rev" not in low.replace(".", "")  # the Cochrane Database of Systematic Reviews
         and "systematic reviews" not in low
     ):
         return ReferenceType.DATASET

@@ -193,9 +193,9 @@ def clean_title(text: str) -> str | None:
     text = compose_accents(" ".join(text.split()))
     # Medium and genre markers are not part of the title (the type keeps what they say).
     text = re.sub(
-        r"\s*\[(?:Internet|online|Online|serial online|electronic resource|Data ?set|Dataset"
+        r"\s*\[\s*(?:Internet|online|Online|serial online|electronic resource|Data ?set|Dataset"
         r"|Computer software|Software|Computer program|Video|Podcast|Blog post|Tweet"
-        r"|PhD thesis|Doctoral dissertation|Master'?s thesis|dissertation|thesis)\]\s*",
+        r"|PhD thesis|Doctoral dissertation|Master'?s thesis|dissertation|thesis)\s*\]\s*",
         " ",
         text,
         flags=re.IGNORECASE,

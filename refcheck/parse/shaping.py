@@ -83,6 +83,12 @@ _REPORT_NUMBER_RE = re.compile(
     r"\b(?:(?:Publication|Pub\.|Report|Rep\.|Technical Report|Tech\. Rep\.)\s+No\.?\s*"
     r"(?P<number>[A-Z0-9][\w-]*)|[Gg]uideline\s+(?:No\.?\s*)?(?P<guideline>[A-Z]{0,4}\d[\w-]*))\.?$"
 )
+# ACS: "Wiley: Hoboken, NJ, 2018" read as publisher "Wiley: Hoboken" and place "NJ".
+_PUBLISHER_THEN_CITY_RE = re.compile(
+    r"(?P<publisher>[^:;]{2,80}):\s*(?P<city>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)?)"
+)
+_REGION_RE = re.compile(r"[A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?")
+_VERSION_ONLY_RE = re.compile(r"(?:Version|Ver\.|v)\s*\d[\w.-]*", re.IGNORECASE)
 _BROKEN_RANGE_RE = re.compile(r"(?<=\d)\s*[-\u2013]+\s+(?=\d)")
 _NUMBERISH_RE = re.compile(
     r"\d|\b[IVXLC]+\b|\b[ivxlc]+\b|\b(?:suppl|supplement|spec|special|pt|part|spring|summer"
@@ -151,6 +157,8 @@ def _finish_container(draft: Draft, text: str) -> None:
             setattr(draft, name, value[: report.start()].strip(" ,.;:") or None)
     if draft.container and draft.container == draft.publisher:
         draft.container = None  # "AHRQ Publication No. …" left "AHRQ" twice
+    if draft.container and _VERSION_ONLY_RE.fullmatch(draft.container):
+        draft.note, draft.container = draft.note or draft.container, None  # "Version 1.3.2"
     if draft.container and draft.container[0] == "[" and draft.container[-1] == "]":
         draft.container = draft.container[1:-1].strip()  # SPIE's "[Book Title]."
     if (
@@ -199,6 +207,29 @@ def _finish_numbers(draft: Draft) -> None:
         draft.issue = qualified.group("number")
 
 
+def _unbalanced(text: str) -> str:
+    """Without a bracket its field does not close: "(New York" of Chicago's "(New York:
+    Metropolitan Books, 2014)"."""
+    if text.startswith("(") and text.count("(") > text.count(")"):
+        return text[1:].strip() or text
+    if text.endswith(")") and text.count(")") > text.count("("):
+        return text[:-1].strip() or text
+    return text
+
+
+def _finish_publication(draft: Draft) -> None:
+    """Place and publisher without a note's brackets; ACS's "Wiley: Hoboken, NJ" (the
+    publisher first) split at its colon."""
+    if draft.place:
+        draft.place = _unbalanced(draft.place)
+    if draft.publisher:
+        draft.publisher = _unbalanced(draft.publisher)
+    acs = _PUBLISHER_THEN_CITY_RE.fullmatch(draft.publisher or "")
+    if acs and draft.place and _REGION_RE.fullmatch(draft.place):
+        draft.publisher = acs.group("publisher")
+        draft.place = f"{acs.group('city')}, {draft.place}"
+
+
 def finish_draft(draft: Draft, text: str = "") -> Draft:
     """Move what one field carries into the field it belongs to (in place) and return
     the draft: the title's leading year, language note, thesis genre and cut
@@ -211,4 +242,5 @@ def finish_draft(draft: Draft, text: str = "") -> Draft:
         draft.editors = None  # "Trans.)" read as an editor's name
     _finish_container(draft, text)
     _finish_numbers(draft)
+    _finish_publication(draft)
     return draft

@@ -939,3 +939,47 @@ def test_a_line_broken_issue_range_is_whole() -> None:
         "121--136, 2003."
     )
     assert (ref.volume, ref.issue, ref.page) == ("38", "1-3", "121-136")
+
+
+def test_chicago_note_publication_facts_lose_their_brackets() -> None:
+    ref = parse_reference(
+        "2. Atul Gawande, Being Mortal: Medicine and What Matters in the End (New York: "
+        "Metropolitan Books, 2014), 112."
+    )
+    assert (ref.publisher, ref.publisher_place) == ("Metropolitan Books", "New York")
+
+
+def test_acs_book_names_its_publisher_before_the_place() -> None:
+    ref = parse_reference(
+        "(2) Smith, A. B. Magnesium Chemistry, 2nd ed.; Wiley: Hoboken, NJ, 2018; pp 45–67."
+    )
+    assert (ref.publisher, ref.publisher_place) == ("Wiley", "Hoboken, NJ")
+    # NLM's "Place: Publisher" stays as it is.
+    nlm = parse_reference("Smith J. Textbook of medicine. New York: Raven Press; 1995.")
+    assert (nlm.publisher, nlm.publisher_place) == ("Raven Press", "New York")
+
+
+def test_acs_cochrane_review_is_a_journal_article() -> None:
+    ref = parse_reference(
+        "(1) Zhou, K.; West, H. M.; Zhang, J.; Xu, L.; Li, W. Interventions for Leg Cramps in "
+        "Pregnancy. Cochrane Database Syst. Rev. 2015, No. 8, CD010655."
+    )
+    assert ref.type is ReferenceType.ARTICLE_JOURNAL
+
+
+def test_a_versioned_program_page_is_software() -> None:
+    ref = parse_reference(
+        "Pedregosa F, Varoquaux G, Gramfort A, et al. Scikit-learn: machine learning in Python. "
+        "Version 1.3.2. 2023. Accessed January 4, 2024. https://scikit-learn.org"
+    )
+    assert ref.type is ReferenceType.SOFTWARE
+    assert (ref.container_title, ref.note) == (None, "Version 1.3.2")
+
+
+def test_a_spaced_genre_marker_leaves_the_title() -> None:
+    ref = parse_reference(
+        "Lee K. Nocturnal leg cramps in older adults [dissertation]. Boston, MA: Boston "
+        "University; 2018."
+    )
+    assert ref.title == "Nocturnal leg cramps in older adults"
+    assert ref.type is ReferenceType.THESIS
