@@ -194,6 +194,8 @@ def infer_type(prep: Prepared, draft: Draft) -> ReferenceType:
         # "Scikit-learn: machine learning in Python. Version 1.3.2. … https://…" read by
         # the web-page template: a program's page, versioned, is the program.
         return ReferenceType.SOFTWARE
+    if draft.type == "webpage" and draft.container and _NEWS_RE.search(draft.container):
+        return ReferenceType.ARTICLE_NEWSPAPER  # AMA's "… The New York Times. June 3, 2019."
     if draft.type:
         return ReferenceType(draft.type)
     text = prep.text

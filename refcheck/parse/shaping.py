@@ -101,6 +101,11 @@ _VOLUME_THEN_PAGES_RE = re.compile(
 )
 
 
+_PRESENTED_AT_RE = re.compile(
+    r"[.,]?\s*(?P<genre>(?:Abstract|Paper|Poster|Oral presentation|Presentation)\s+presented)"
+    r"\s+at:?$",
+    re.IGNORECASE,
+)
 # "Agency for Healthcare Research and Quality. Management of …": a leading sentence.
 _FIRST_SENTENCE_RE = re.compile(r"^(?P<first>[^.:;?!]{6,120})\.\s+(?=[A-Z\d\"“‘'])")
 
@@ -119,6 +124,13 @@ def _finish_title(draft: Draft, title: str) -> str:
         draft.year = year.group("year")
         draft.date_text = draft.date_text or draft.year
         title = title[year.end() :]
+    presented = _PRESENTED_AT_RE.search(title)
+    if presented and presented.start() > 0:
+        # "Title. Abstract presented at: Annual Meeting; …": the meeting is the container.
+        title = title[: presented.start()]
+        draft.genre = draft.genre or presented.group("genre")
+        if draft.container is None and draft.publisher:
+            draft.container, draft.publisher = draft.publisher, None
     language = _LANGUAGE_NOTE_RE.search(title)
     if language and language.start() > 0:
         title = title[: language.start()]

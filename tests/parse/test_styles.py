@@ -983,3 +983,22 @@ def test_a_spaced_genre_marker_leaves_the_title() -> None:
     )
     assert ref.title == "Nocturnal leg cramps in older adults"
     assert ref.type is ReferenceType.THESIS
+
+
+def test_ama_news_story_is_a_newspaper_article() -> None:
+    ref = parse_reference(
+        "Grady D. Leg cramps are common in pregnancy. The New York Times. June 3, 2019. "
+        "Accessed July 1, 2026. https://www.nytimes.com/2019/06/03/health/leg-cramps.html"
+    )
+    assert ref.type is ReferenceType.ARTICLE_NEWSPAPER
+    assert ref.container_title == "The New York Times"
+
+
+def test_an_abstract_presented_at_a_meeting_is_in_that_meeting() -> None:
+    ref = parse_reference(
+        "Jones P, Smith R. Magnesium in pregnancy: a randomized trial. Abstract presented at: "
+        "Society for Maternal-Fetal Medicine Annual Meeting; February 3-8, 2020; Grapevine, TX."
+    )
+    assert ref.title == "Magnesium in pregnancy: a randomized trial"
+    assert ref.container_title == "Society for Maternal-Fetal Medicine Annual Meeting"
+    assert ref.type is ReferenceType.PAPER_CONFERENCE
