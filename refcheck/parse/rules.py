@@ -48,7 +48,7 @@ _LINKED_NOTICE_RE = re.compile(
     r"|Corrected\s+and\s+republished|Expression\s+of\s+concern|Correction)\s+(?:in|of|for|from)"
     r"\s*:\s*\S"
 )
-_ARTICLE_NUMBER_RE = re.compile(r"\bArt(?:icle)?\.?\s*No\.?\s*:?\s*(?P<v>[A-Z]{0,3}\d[\w-]*)")
+_ARTICLE_NUMBER_RE = re.compile(r"\bArt(?:icle)?\.?\s*[Nn]o\.?\s*:?\s*(?P<v>[A-Z]{0,3}\d[\w-]*)")
 # A government report's or a guideline's number, with the agency's initials or the
 # series that head it: "AHRQ Publication No. 19-EHC012-EF", "NIH Pub. No. 05-5269",
 # "Green-top Guideline No. 37a". Few labelled references have one, so the labeller

@@ -69,11 +69,21 @@ def _split_book(draft: Draft, container: str) -> str:
 # "World Bank. 2020. World Development Report 2020": an author-date year read into the title.
 _LEADING_YEAR_RE = re.compile(r"^(?P<year>(?:1[5-9]|20)\d\d)[a-z]?[.,]\s+(?=\S)")
 # APA's "(Doctoral dissertation, University of Oxford)" after a thesis's title.
+# APA 7 brackets it: "[Doctoral dissertation, University of Toronto]".
 _THESIS_NOTE_RE = re.compile(
-    r"\s*\((?P<genre>(?:Unpublished\s+)?(?:Doctoral|Master'?s|PhD|Ph\.\s?D\.?|Honou?rs)"
-    r"\s+(?:dissertation|thesis))(?:,\s*(?P<school>[^()]{2,120}))?\)\.?$",
+    r"\s*[(\[](?P<genre>(?:Unpublished\s+)?(?:Doctoral|Master'?s|PhD|Ph\.\s?D\.?|Honou?rs)"
+    r"\s+(?:dissertation|thesis))(?:,\s*(?P<school>[^()\[\]]{2,120}))?[)\]]\.?$",
     re.IGNORECASE,
 )
+# APA's report series after the title: "(National Vital Statistics Reports, Vol. 72,
+# No. 1)", "(NIH Publication No. 05-5269)", and a program's "(Version 3.4.4)".
+_SERIES_NOTE_RE = re.compile(
+    r"\s*\((?P<series>[^()]{3,120}?)(?:,\s*Vol\.\s*(?P<volume>[\w-]+))?,?\s+"
+    r"(?:Report\s+|Publication\s+|Pub\.\s+)?No\.\s*(?P<number>[\w-]+)\)\.?$"
+)
+# (APA capitalises it after the title; a lower-case "(version 1.3.2)" inside a quoted
+# title is the title's own.)
+_VERSION_NOTE_RE = re.compile(r"\s*\((?P<version>Version\s+\d[\w.-]*)\)\.?$")
 # APA's "(R. Nice, Trans.)" cut by the labeller: "Distinction (R. Nice".
 _CUT_TRANSLATOR_RE = re.compile(r"\s*\((?:[A-Z]\.\s?)+[A-Z][\w'’-]+(?:,\s*(?:Trans|Eds?)\.?\)?)?$")
 _ROLE_ONLY_RE = re.compile(r"\(?(?:Trans|Eds?|Hrsg|dir)\.?\)?\.?", re.IGNORECASE)
@@ -88,6 +98,10 @@ _PUBLISHER_THEN_CITY_RE = re.compile(
     r"(?P<publisher>[^:;]{2,80}):\s*(?P<city>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)?)"
 )
 _REGION_RE = re.compile(r"[A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?")
+_ARTICLE_LOCATOR_RE = re.compile(r"Article\s+(?:No\.?\s*)?(?P<number>[A-Za-z]{0,3}\d[\w.-]*)")
+_PLACE_PUBLISHER_RE = re.compile(
+    r"(?P<place>[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+)?(?:, [A-Z]{2})?):\s*(?P<publisher>[^:;]{2,80})"
+)
 _VERSION_ONLY_RE = re.compile(r"(?:Version|Ver\.|v)\s*\d[\w.-]*", re.IGNORECASE)
 _BROKEN_RANGE_RE = re.compile(r"(?<=\d)\s*[-\u2013]+\s+(?=\d)")
 _NUMBERISH_RE = re.compile(
@@ -141,6 +155,16 @@ def _finish_title(draft: Draft, title: str) -> str:
         draft.genre = draft.genre or thesis.group("genre")
         if thesis.group("school") and not draft.publisher:
             draft.publisher = thesis.group("school").strip()
+    series = _SERIES_NOTE_RE.search(title)
+    if series and series.start() > 0 and not (draft.collection or draft.number):
+        title = title[: series.start()]
+        draft.collection = series.group("series").strip()
+        draft.volume = draft.volume or series.group("volume")
+        draft.number = series.group("number")
+    version = _VERSION_NOTE_RE.search(title)
+    if version and version.start() > 0:
+        title = title[: version.start()]
+        draft.note = draft.note or version.group("version")
     cut = _CUT_TRANSLATOR_RE.search(title)
     if cut and cut.start() > 0 and "(" not in title[: cut.start()]:
         title = title[: cut.start()]
@@ -169,6 +193,15 @@ def _finish_container(draft: Draft, text: str) -> None:
             setattr(draft, name, value[: report.start()].strip(" ,.;:") or None)
     if draft.container and draft.container == draft.publisher:
         draft.container = None  # "AHRQ Publication No. …" left "AHRQ" twice
+    publication = _PLACE_PUBLISHER_RE.fullmatch(draft.container or "")
+    if (
+        publication
+        and not (draft.publisher or draft.place or draft.volume or draft.issue or draft.pages)
+        and looks_like_organisation(publication.group("publisher"))
+    ):
+        # Harvard's "Canberra: Australian Government." read as a container.
+        draft.place, draft.publisher = publication.group("place"), publication.group("publisher")
+        draft.container = None
     if draft.container and _VERSION_ONLY_RE.fullmatch(draft.container):
         draft.note, draft.container = draft.note or draft.container, None  # "Version 1.3.2"
     if draft.container and draft.container[0] == "[" and draft.container[-1] == "]":
@@ -200,6 +233,9 @@ def _finish_numbers(draft: Draft) -> None:
     if draft.issue and "- " in draft.issue:
         draft.issue = _BROKEN_RANGE_RE.sub("-", draft.issue)  # "(1- 3)": a line-broken range
     pages = (draft.pages or "").strip()
+    article = _ARTICLE_LOCATOR_RE.fullmatch(pages)
+    if article:  # APA 7's "Article CD010655", "Article e0245": a number, not a page
+        draft.number, draft.pages, pages = draft.number or article.group("number"), None, ""
     if pages and _PAGE_COUNT_RE.fullmatch(pages):
         draft.pages = None  # "496 pp.": how long the book is, not where the citation is
     volume_pages = _VOLUME_THEN_PAGES_RE.fullmatch(pages)

@@ -1002,3 +1002,66 @@ def test_an_abstract_presented_at_a_meeting_is_in_that_meeting() -> None:
     assert ref.title == "Magnesium in pregnancy: a randomized trial"
     assert ref.container_title == "Society for Maternal-Fetal Medicine Annual Meeting"
     assert ref.type is ReferenceType.PAPER_CONFERENCE
+
+
+def test_apa_article_locator_is_a_number_not_a_page() -> None:
+    ref = parse_reference(
+        "Zhou, K., West, H. M., Zhang, J., Xu, L., & Li, W. (2015). Interventions for leg cramps "
+        "in pregnancy. Cochrane Database of Systematic Reviews, 2015(8), Article CD010655. "
+        "https://doi.org/10.1002/14651858.CD010655.pub2"
+    )
+    assert (ref.volume, ref.issue, ref.page, ref.number) == ("2015", "8", None, "CD010655")
+    ieee = parse_reference(
+        "[4] K. Zhou, H. M. West, J. Zhang, L. Xu, and W. Li, “Interventions for leg cramps in "
+        "pregnancy,” Cochrane Database Syst. Rev., no. 8, Art. no. CD010655, Aug. 2015."
+    )
+    assert (ieee.issue, ieee.page, ieee.number) == ("8", None, "CD010655")
+
+
+@pytest.mark.parametrize(
+    ("raw", "title", "fields"),
+    [
+        (
+            "National Center for Health Statistics. (2023). Births: Final data for 2021 "
+            "(National Vital Statistics Reports, Vol. 72, No. 1). "
+            "https://www.cdc.gov/nchs/data/nvsr/nvsr72/nvsr72-01.pdf",
+            "Births: Final data for 2021",
+            {
+                "collection_title": "National Vital Statistics Reports",
+                "volume": "72",
+                "number": "1",
+            },
+        ),
+        (
+            "Smith, J. A. (2019). Muscle cramps in late pregnancy [Doctoral dissertation, "
+            "University of Toronto]. TSpace. https://hdl.handle.net/1807/12345",
+            "Muscle cramps in late pregnancy",
+            {"publisher": "University of Toronto", "type": ReferenceType.THESIS},
+        ),
+        (
+            "Wickham, H. (2023). ggplot2: Create elegant data visualisations using the grammar of "
+            "graphics (Version 3.4.4) [Computer software]. "
+            "https://CRAN.R-project.org/package=ggplot2",
+            "ggplot2: Create elegant data visualisations using the grammar of graphics",
+            {"note": "Version 3.4.4", "type": ReferenceType.SOFTWARE},
+        ),
+        (
+            "Department of Health (2019) Pregnancy care guidelines. Canberra: Australian "
+            "Government. Available at: https://www.health.gov.au/pregnancy-care (Accessed: 12 "
+            "June 2026).",
+            "Pregnancy care guidelines",
+            {
+                "publisher": "Australian Government",
+                "publisher_place": "Canberra",
+                "container_title": None,
+            },
+        ),
+    ],
+)
+def test_apa_and_harvard_notes_after_a_title_go_to_their_fields(
+    raw: str, title: str, fields: dict[str, object]
+) -> None:
+    ref = parse_reference(raw)
+    assert ref.title == title
+    for name, value in fields.items():
+        assert getattr(ref, name) == value, name
