@@ -138,13 +138,26 @@ def _finish_title(draft: Draft, title: str) -> str:
         draft.year = year.group("year")
         draft.date_text = draft.date_text or draft.year
         title = title[year.end() :]
-    presented = _PRESENTED_AT_RE.search(title)
-    if presented and presented.start() > 0:
-        # "Title. Abstract presented at: Annual Meeting; …": the meeting is the container.
-        title = title[: presented.start()]
-        draft.genre = draft.genre or presented.group("genre")
-        if draft.container is None and draft.publisher:
-            draft.container, draft.publisher = draft.publisher, None
+    if "resented" in title:  # the patterns below are searched only where they can be
+        presented = _PRESENTED_AT_RE.search(title)
+        if presented and presented.start() > 0:
+            # "Title. Abstract presented at: Annual Meeting; …": the meeting is the container.
+            title = title[: presented.start()]
+            draft.genre = draft.genre or presented.group("genre")
+            if draft.container is None and draft.publisher:
+                draft.container, draft.publisher = draft.publisher, None
+    if title.rstrip(".").endswith((")", "]")):
+        title = _finish_title_notes(draft, title)
+    if "(" in title:
+        cut = _CUT_TRANSLATOR_RE.search(title)
+        if cut and cut.start() > 0 and "(" not in title[: cut.start()]:
+            title = title[: cut.start()]
+    return title
+
+
+def _finish_title_notes(draft: Draft, title: str) -> str:
+    """A bracketed note that ends a title, in its field: a language, a thesis's genre
+    and school, a report series with its volume and number, a program's version."""
     language = _LANGUAGE_NOTE_RE.search(title)
     if language and language.start() > 0:
         title = title[: language.start()]
@@ -165,9 +178,6 @@ def _finish_title(draft: Draft, title: str) -> str:
     if version and version.start() > 0:
         title = title[: version.start()]
         draft.note = draft.note or version.group("version")
-    cut = _CUT_TRANSLATOR_RE.search(title)
-    if cut and cut.start() > 0 and "(" not in title[: cut.start()]:
-        title = title[: cut.start()]
     return title
 
 
