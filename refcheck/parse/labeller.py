@@ -648,9 +648,10 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
         draft.authors = f"{draft.authors.rstrip()} {rest_of_list.group('names')}"
         title = title[rest_of_list.end() :]
     lost = _INITIALS_COLON_RE.match(title or "")
-    if lost and draft.authors and title:
+    if lost and draft.authors and title and not draft.authors.rstrip().endswith("."):
         # "Malina HZ, Martin XD: 3-hydroxykynurenine …": initials and a colon end an
-        # author list; no title starts with them.
+        # author list; no title starts with them. (A list that ended with its full stop
+        # is whole: "R Core Team. R: A language and environment …".)
         draft.authors = f"{draft.authors.rstrip()} {lost.group(1)}"
         title = title[lost.end() :]
     elif draft.authors and title:

@@ -1065,3 +1065,14 @@ def test_apa_and_harvard_notes_after_a_title_go_to_their_fields(
     assert ref.title == title
     for name, value in fields.items():
         assert getattr(ref, name) == value, name
+
+
+def test_a_title_opening_with_a_letter_and_a_colon_keeps_it() -> None:
+    """'R: A language …' after an author list that ended with its full stop is the
+    title's ("Malina HZ, Martin XD: Title" still gives "XD" to the authors)."""
+    ref = parse_reference(
+        "56. R Core Team. R: A language and environment for statistical computing. R "
+        "Foundation for Statistical Computing https://www.R-project.org/ (2023)."
+    )
+    assert [a.literal for a in ref.authors] == ["R Core Team"]
+    assert ref.title == "R: A language and environment for statistical computing"
