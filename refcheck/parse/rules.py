@@ -48,6 +48,13 @@ _LINKED_NOTICE_RE = re.compile(
     r"|Corrected\s+and\s+republished|Expression\s+of\s+concern|Correction)\s+(?:in|of|for|from)"
     r"\s*:\s*\S"
 )
+_BRACKETED_NOTICE_RE = re.compile(
+    r"\[\s*(?:(?P<linked>(?:published\s+correction\s+appears|correction|erratum|retraction"
+    r"|retracted|expression\s+of\s+concern|comment)\s+in\b[^\[\]]{0,300})"
+    r"|(?:published\s+online\s+|epub\s+)?ahead\s+of\s+print[^\[\]]{0,40})\]\.?",
+    re.IGNORECASE,
+)
+_TRAILING_PMID_RE = re.compile(r"\.?\s*PMID:?\s*\d+\.?$")
 _ARTICLE_NUMBER_RE = re.compile(r"\bArt(?:icle)?\.?\s*[Nn]o\.?\s*:?\s*(?P<v>[A-Z]{0,3}\d[\w-]*)")
 # A government report's or a guideline's number, with the agency's initials or the
 # series that head it: "AHRQ Publication No. 19-EHC012-EF", "NIH Pub. No. 05-5269",
@@ -182,7 +189,18 @@ def prepare(raw: str) -> Prepared:
             # What PubMed links a citation to is another citation: its block must not be
             # read as this one's, and the notice is worth keeping.
             linked = " ".join(text[notice.start() :].split()).rstrip(" .")
+            # "… Update in: Cochrane Database Syst Rev. 2015;(8):CD010655. PMID: 11869566.":
+            # the trailing PMID is this record's (it is read as an identifier already).
+            linked = _TRAILING_PMID_RE.sub("", linked)
             spans.append((notice.start(), len(text)))
+    if "[" in text and (" in " in low or "ahead of print" in low):
+        for bracket in _BRACKETED_NOTICE_RE.finditer(text):
+            # AMA's "[published correction appears in Cochrane Database Syst Rev.
+            # 2020;9:CD009402]": another record, kept as the note like PubMed's notices;
+            # "[published online ahead of print, 2020 Jun 1]" says nothing to keep.
+            if bracket.group("linked") and linked is None:
+                linked = " ".join(bracket.group("linked").split()).rstrip(" .")
+            spans.append(bracket.span())
     number = None
     for word, regex in (("Art", _ARTICLE_NUMBER_RE), ("No", _PUBLICATION_NUMBER_RE)):
         found = regex.search(text) if word in text else None

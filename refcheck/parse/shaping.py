@@ -102,6 +102,10 @@ _ARTICLE_LOCATOR_RE = re.compile(r"Article\s+(?:No\.?\s*)?(?P<number>[A-Za-z]{0,
 _PLACE_PUBLISHER_RE = re.compile(
     r"(?P<place>[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+)?(?:, [A-Z]{2})?):\s*(?P<publisher>[^:;]{2,80})"
 )
+_STATUS_TAIL_RE = re.compile(
+    r"[.,]\s*(?:(?:Published|Posted)\s+online(?:\s+ahead\s+of\s+print)?|(?P<press>In(?:\s+press)?))\.?$",
+    re.IGNORECASE,
+)
 _VERSION_ONLY_RE = re.compile(r"(?:Version|Ver\.|v)\s*\d[\w.-]*", re.IGNORECASE)
 _BROKEN_RANGE_RE = re.compile(r"(?<=\d)\s*[-\u2013]+\s+(?=\d)")
 _NUMBERISH_RE = re.compile(
@@ -212,6 +216,13 @@ def _finish_container(draft: Draft, text: str) -> None:
         # Harvard's "Canberra: Australian Government." read as a container.
         draft.place, draft.publisher = publication.group("place"), publication.group("publisher")
         draft.container = None
+    status = _STATUS_TAIL_RE.search(draft.container or "")
+    if status and status.start() > 0 and draft.container:
+        # AMA's "Obstet Gynecol. Published online March 3, 2026." and "BMJ. In press." with
+        # the status words read into the journal's name.
+        draft.container = draft.container[: status.start()]
+        if status.group("press") and "press" in text.lower():
+            draft.note = draft.note or "in press"
     if draft.container and _VERSION_ONLY_RE.fullmatch(draft.container):
         draft.note, draft.container = draft.note or draft.container, None  # "Version 1.3.2"
     if draft.container and draft.container[0] == "[" and draft.container[-1] == "]":

@@ -1076,3 +1076,50 @@ def test_a_title_opening_with_a_letter_and_a_colon_keeps_it() -> None:
     )
     assert [a.literal for a in ref.authors] == ["R Core Team"]
     assert ref.title == "R: A language and environment for statistical computing"
+
+
+def test_ama_correction_notice_is_kept_as_the_note() -> None:
+    ref = parse_reference(
+        "Garrison SR, Allan GM, Sekhon RK, Musini VM, Khan KM. Magnesium for skeletal muscle "
+        "cramps. Cochrane Database Syst Rev. 2012;(9):CD009402. [published correction appears "
+        "in Cochrane Database Syst Rev. 2020;9:CD009402]"
+    )
+    assert ref.title == "Magnesium for skeletal muscle cramps"
+    assert ref.container_title == "Cochrane Database Syst Rev"
+    assert ref.issued == PartialDate(2012)
+    assert ref.note == "published correction appears in Cochrane Database Syst Rev. 2020;9:CD009402"
+    ahead = parse_reference(
+        "Smith J, Lee K. Title of the work. J Foo. 2020;10:e123. doi:10.1000/xyz [published "
+        "online ahead of print, 2020 Jun 1]"
+    )
+    assert (ahead.volume, ahead.page, ahead.note) == ("10", "e123", None)
+
+
+def test_a_pubmed_notice_leaves_the_records_own_pmid_out_of_the_note() -> None:
+    ref = parse_reference(
+        "Young GL, Jewell D. Interventions for leg cramps in pregnancy. Cochrane Database Syst "
+        "Rev. 2002;(1):CD000121. doi: 10.1002/14651858.CD000121. Update in: Cochrane Database "
+        "Syst Rev. 2015;(8):CD010655. PMID: 11869566."
+    )
+    assert ref.note == "Update in: Cochrane Database Syst Rev. 2015;(8):CD010655"
+    assert ref.pmid == "11869566"
+
+
+@pytest.mark.parametrize(
+    ("raw", "journal", "issued", "note"),
+    [
+        (
+            "Smith AB, Jones CD. Leg cramps in pregnancy. Obstet Gynecol. Published online March "
+            "3, 2026. doi:10.1097/AOG.0000000000005000",
+            "Obstet Gynecol",
+            PartialDate(2026, 3, 3),
+            None,
+        ),
+        ("Doe J. Cramps and calcium. BMJ. In press.", "BMJ", None, "in press"),
+    ],
+)
+def test_a_journal_loses_the_status_words_after_it(
+    raw: str, journal: str, issued: PartialDate | None, note: str | None
+) -> None:
+    ref = parse_reference(raw)
+    assert (ref.container_title, ref.issued, ref.note) == (journal, issued, note)
