@@ -235,7 +235,10 @@ def infer_type(prep: Prepared, draft: Draft) -> ReferenceType:
         )
         if not society_journal:
             return ReferenceType.PAPER_CONFERENCE
-    if _CHAPTER_RE.search(text) and (draft.container or draft.editors):
+    journal_in = draft.volume and draft.container and not (draft.editors or draft.publisher)
+    if _CHAPTER_RE.search(text) and (draft.container or draft.editors) and not journal_in:
+        # (German writes "In: Deutsches Ärzteblatt 117 (12), S. 601–606": a journal with
+        # a volume and no editors or publisher, whatever the "In:".)
         return ReferenceType.CHAPTER
     if container and (draft.volume or draft.issue or draft.pages or draft.number):
         return ReferenceType.ARTICLE_JOURNAL

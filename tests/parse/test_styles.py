@@ -1123,3 +1123,23 @@ def test_a_journal_loses_the_status_words_after_it(
 ) -> None:
     ref = parse_reference(raw)
     assert (ref.container_title, ref.issued, ref.note) == (journal, issued, note)
+
+
+def test_german_in_before_a_journal_with_a_volume_is_an_article() -> None:
+    ref = parse_reference(
+        "Müller, K. (2020): Wadenkrämpfe – Ursachen und Therapie. In: Deutsches Ärzteblatt 117 "
+        "(12), S. 601–606."
+    )
+    assert ref.type is ReferenceType.ARTICLE_JOURNAL
+    assert (ref.container_title, ref.volume, ref.issue, ref.page) == (
+        "Deutsches Ärzteblatt",
+        "117",
+        "12",
+        "601-606",
+    )
+    chapter = parse_reference(
+        "Brown, T. B., et al. (2020). Language models are few-shot learners. In H. Larochelle & "
+        "H. Lin (Eds.), Advances in Neural Information Processing Systems (Vol. 33, pp. "
+        "1877–1901). Curran Associates."
+    )
+    assert chapter.type is not ReferenceType.ARTICLE_JOURNAL
