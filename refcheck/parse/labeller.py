@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from refcheck.parse.dates import find_year
+from refcheck.parse.dates import find_year, parse_date
 from refcheck.parse.normalise import (
     VOLUME_PREFIX_RE,
     clean_container,
@@ -252,9 +252,7 @@ def _balance(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 # A prefix is a whole word: "North-Holland" read as an issue must not lose its "No".
-_ISSUE_PREFIX_RE = re.compile(
-    r"^(?:(?:no|nos|nr|issue|number|heft)\b\.?|n°|#)\s*", re.IGNORECASE
-)
+_ISSUE_PREFIX_RE = re.compile(r"^(?:(?:no|nos|nr|issue|number|heft)\b\.?|n°|#)\s*", re.IGNORECASE)
 
 
 def _clean_number(text: str, prefix: re.Pattern[str]) -> str | None:
@@ -323,7 +321,7 @@ def _take_running_note(text: str, runs: dict[str, list[tuple[int, int]]], title:
     """A title that runs on into a "note" in lower case ("… Medication Guide | for
     Qualaquin (quinine sulfate)."): no punctuation parts them, so it is the title's."""
     title_end = runs["title"][0][1]
-    if text[title_end - 1 : title_end] in ".?!,;:\"”’»)]":
+    if text[title_end - 1 : title_end] in '.?!,;:"”’»)]':
         return title
     for start, end in runs["note"]:
         if start >= title_end and not text[title_end:start].strip() and text[start].islower():
@@ -510,6 +508,10 @@ _PAGE_WORD_RE = re.compile(r"\s*(?:pages?|pp?\.)\s*[A-Za-z]?\d", re.IGNORECASE)
 _NUMBER_BEFORE_BRACKET_RE = re.compile(r"(?<![\w.])(\d{1,4})\s*\(\s*$")
 _PAGE_RANGE_IN_RE = re.compile(r"\w\s*[-\u2013\u2014]+\s*\w")
 _CITY_TAIL_RE = re.compile(r",\s+(?P<city>[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})$")
+_STATUS_WORDS = frozenset(
+    ["submitted", "manuscript", "preprint", "draft", "unpublished", "forthcoming", "in"]
+)
+_SITE_NAME_RE = re.compile(r"[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*| of| the| and){0,5},\s*")
 _BARE_NUMBER_RE = re.compile(r"\s*\d{4}[,.;]?\s*")
 _BRACKETED_YEAR_RE = re.compile(r"\((?P<year>(?:1[5-9]|20)\d\d)[a-z]?\)")
 _DATE_WORD_RE = re.compile(
@@ -523,10 +525,12 @@ def _recover_container(
     draft: Draft,
     title: str | None,
     container: str | None,
+    genres: frozenset[int] = frozenset(),
 ) -> tuple[str | None, str | None]:
     """Find the container the labeller missed or mislabelled: a book title after the
     editors, an MLA site read as an author, a date word read as a container, the site
-    named right before an address. Returns the (title, container) pair."""
+    named right before an address or a date. ``genres``: where genre runs start.
+    Returns the (title, container) pair."""
     titles = runs.get("title", [])
     if (
         container is None
@@ -562,7 +566,29 @@ def _recover_container(
             # "… cramps. Healthline. https://…" (AMA): the short sentence right before an
             # address is the site's name.
             title, container = title[: before.start() + 1], before.group("site")
+    if container is None and title and runs.get("title") and runs.get("note"):
+        container = _site_before_date(text, runs, genres)
     return title, container
+
+
+def _site_before_date(
+    text: str, runs: dict[str, list[tuple[int, int]]], genres: frozenset[int]
+) -> str | None:
+    """A short capitalised "note" between a title and a date is the title's site or
+    newspaper: Chicago's '“Why Do Legs Cramp at Night?” New York Times, March 14, 2023.'"""
+    title_end = runs["title"][0][1]
+    date_starts = {start for start, _ in runs.get("date", [])}
+    for start, end in runs["note"]:
+        if start < title_end or text[title_end:start].strip(" \"”’'.,"):
+            continue
+        if start in genres or text[start:end].split()[0].lower().strip(",.") in _STATUS_WORDS:
+            break  # "Preprint, 1996.", "Submitted, 1998.": what it is, not where
+        name = text[start:end]
+        next_token = len(text) - len(text[end:].lstrip())  # where the next run starts
+        if _SITE_NAME_RE.fullmatch(name) and next_token in date_starts:
+            return name.rstrip(" ,")
+        break
+    return None
 
 
 def _choose_year(
@@ -602,6 +628,15 @@ def _choose_year(
                 break
         draft.date_text, draft.year = date_text, year
         break
+    if draft.year and draft.date_text and _BARE_NUMBER_RE.fullmatch(draft.date_text):
+        # Chicago author-date: "Stevens, Laura. 2023. “Title.” New York Times, March 14,
+        # 2023.": the year leads, the full date of the same year comes later.
+        for span in runs.get("date", [])[1:]:
+            fuller = text[span[0] : span[1]]
+            date = parse_date(fuller) if find_year(fuller) == draft.year else None
+            if date is not None and date.month:
+                draft.date_text = fuller
+                break
     return page_like, range_end
 
 
@@ -609,6 +644,12 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     """Turn token labels (fine or field-level) into draft fields, shaped by the
     normalisers."""
     journal = "journal" in labels
+    # Where the labeller saw a genre ("Preprint", "Manuscript"): a note, but no site.
+    genres = (
+        frozenset(t[1] for t, lab in zip(tokens, labels, strict=True) if lab == "genre")
+        if "genre" in labels
+        else frozenset()
+    )
     labels = [COARSE.get(label, label) for label in labels]
     runs = _runs(tokens, labels)
 
@@ -624,7 +665,7 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     draft.editors = first("editor")
     title = first("title")
     container_text = first("container")
-    if not title and container_text and container_text[0] in "“\"‘«":
+    if not title and container_text and container_text[0] in '“"‘«':
         # 'Mayo Clinic. “Pregnancy Week by Week.” Mayo Foundation …' all read as the
         # site: the quotes say where the title is.
         _, quoted, after = _split_quoted(container_text)
@@ -657,7 +698,7 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     elif draft.authors and title:
         draft.authors, title = _take_last_author(draft.authors, title)
     title, container = _recover_container(
-        text, runs, draft, title, container_text or spill_after
+        text, runs, draft, title, container_text or spill_after, genres
     )
     if title and not spill_after and runs.get("title"):
         gap = text[runs["title"][0][1] : runs["container"][0][0]] if runs.get("container") else ""
@@ -685,8 +726,10 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
         draft.issue, draft.pages = iss, pages
         if draft.year is None:
             draft.year = find_year(volume)
-        if iss is None and not runs.get("issue") and _ISSUE_WORD_BEFORE_RE.search(
-            text[: runs["volume"][0][0]]
+        if (
+            iss is None
+            and not runs.get("issue")
+            and _ISSUE_WORD_BEFORE_RE.search(text[: runs["volume"][0][0]])
         ):
             # Cochrane's "2020, Issue 12" with "12" read as the volume: the word says.
             draft.volume, draft.issue = None, vol

@@ -1143,3 +1143,24 @@ def test_german_in_before_a_journal_with_a_volume_is_an_article() -> None:
         "1877–1901). Curran Associates."
     )
     assert chapter.type is not ReferenceType.ARTICLE_JOURNAL
+
+
+def test_chicago_newspaper_story_keeps_its_paper_and_full_date() -> None:
+    ref = parse_reference(
+        "Stevens, Laura. 2023. “Why Do Legs Cramp at Night?” New York Times, March 14, 2023. "
+        "https://www.nytimes.com/2023/03/14/well/leg-cramps.html."
+    )
+    assert ref.container_title == "New York Times"
+    assert ref.issued == PartialDate(2023, 3, 14)
+    assert ref.type is ReferenceType.ARTICLE_NEWSPAPER
+
+
+def test_a_status_word_after_a_title_is_not_a_site() -> None:
+    from refcheck.parse.labeller import decode
+    from refcheck.parse.tokens import tokenise
+
+    text = "Panario, D. An analytic approach to smooth polynomials. Submitted, 1998."
+    labels = ["author", "author"] + ["title"] * 6 + ["note", "date"]
+    tokens = tokenise(text)
+    assert len(tokens) == len(labels)
+    assert decode(text, tokens, labels).container is None
