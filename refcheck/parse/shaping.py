@@ -207,7 +207,8 @@ def _finish_container(draft: Draft, text: str) -> None:
             setattr(draft, name, value[: report.start()].strip(" ,.;:") or None)
     if draft.container and draft.container == draft.publisher:
         draft.container = None  # "AHRQ Publication No. …" left "AHRQ" twice
-    publication = _PLACE_PUBLISHER_RE.fullmatch(draft.container or "")
+    container = draft.container or ""
+    publication = _PLACE_PUBLISHER_RE.fullmatch(container) if ":" in container else None
     if (
         publication
         and not (draft.publisher or draft.place or draft.volume or draft.issue or draft.pages)
@@ -216,7 +217,11 @@ def _finish_container(draft: Draft, text: str) -> None:
         # Harvard's "Canberra: Australian Government." read as a container.
         draft.place, draft.publisher = publication.group("place"), publication.group("publisher")
         draft.container = None
-    status = _STATUS_TAIL_RE.search(draft.container or "")
+    status = (
+        _STATUS_TAIL_RE.search(container)
+        if container.rstrip(".").lower().endswith(("online", "print", " in", ".in", "press"))
+        else None
+    )
     if status and status.start() > 0 and draft.container:
         # AMA's "Obstet Gynecol. Published online March 3, 2026." and "BMJ. In press." with
         # the status words read into the journal's name.
