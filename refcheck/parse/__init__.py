@@ -235,6 +235,12 @@ def infer_type(prep: Prepared, draft: Draft) -> ReferenceType:
         )
         if not society_journal:
             return ReferenceType.PAPER_CONFERENCE
+    if (
+        draft.editors
+        and draft.title
+        and not (draft.authors or draft.names or draft.container or draft.pages)
+    ):
+        return ReferenceType.BOOK  # "Creasy RK, Resnik R, Iams JD, editors. Title. 8th ed."
     journal_in = draft.volume and draft.container and not (draft.editors or draft.publisher)
     if _CHAPTER_RE.search(text) and (draft.container or draft.editors) and not journal_in:
         # (German writes "In: Deutsches Ärzteblatt 117 (12), S. 601–606": a journal with

@@ -511,6 +511,9 @@ _CITY_TAIL_RE = re.compile(r",\s+(?P<city>[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})$")
 _STATUS_WORDS = frozenset(
     ["submitted", "manuscript", "preprint", "draft", "unpublished", "forthcoming", "in"]
 )
+_MONTH_BEFORE_RE = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s*$", re.IGNORECASE
+)
 _SITE_NAME_RE = re.compile(r"[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*| of| the| and){0,5},\s*")
 _BARE_NUMBER_RE = re.compile(r"\s*\d{4}[,.;]?\s*")
 _BRACKETED_YEAR_RE = re.compile(r"\((?P<year>(?:1[5-9]|20)\d\d)[a-z]?\)")
@@ -744,10 +747,12 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
     page_runs = runs.get("pages", [])
     if len(page_runs) > 1:
         # Several "pages" runs: the one with a range is the pages ("141" before "(12)"
-        # was the volume).
+        # was the volume), and not days after a month (NLM's meeting dates, "2019 May
+        # 3-5; Boston, MA. … p. 45-52.").
+        page_runs = [r for r in page_runs if not _MONTH_BEFORE_RE.search(text, 0, r[0])]
         ranged = [r for r in page_runs if _PAGE_RANGE_IN_RE.search(text[r[0] : r[1]])]
-        if ranged:
-            pages = text[slice(*_balance(text, *ranged[0]))]
+        if ranged or page_runs:
+            pages = text[slice(*_balance(text, *(ranged or page_runs)[0]))]
     if pages and range_end and pages.rstrip().endswith(("-", "\u2013", "\u2014")):
         pages = f"{pages.rstrip()}{range_end}"
     if pages:

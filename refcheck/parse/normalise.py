@@ -38,9 +38,7 @@ _ANY_ACCENT_RE = re.compile("[" + "".join(_SPACING_ACCENTS).replace("^", "\\^") 
 # Patterns of the hot path, compiled once.
 # A volume's word before its number, as a whole word ("Vol. 12", "Bd. 4", "Band 27",
 # "t. 3"); "Volcano" keeps its "Vol".
-VOLUME_PREFIX_RE = re.compile(
-    r"^(?:(?:vol(?:ume)?s?|bd|band|tome)\b\.?|v\.|t\.)\s*", re.IGNORECASE
-)
+VOLUME_PREFIX_RE = re.compile(r"^(?:(?:vol(?:ume)?s?|bd|band|tome)\b\.?|v\.|t\.)\s*", re.IGNORECASE)
 _PAGES_WORD_RE = re.compile(r"^(?:pages?|pp?\.?|S\.|seiten)\s*", re.IGNORECASE)
 _RANGE_PARTS_RE = re.compile(r"([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)")
 _IN_RE = re.compile(r"^(?:in|dans|en)\s*:?\s+", re.IGNORECASE)
@@ -133,9 +131,13 @@ _VOL_ISSUE_PART = (
 # "158:649-57, 1997", "1999, 83: 143D-150D" (BioMed Central), "2001; 29, pages 278-280".
 _OTHER_BLOCKS = (
     re.compile(rf"\((?P<year>(?:1[5-9]|20)\d\d)[a-z]?\)\s*{_VOL_ISSUE_PART}\s*:\s*{_PAGES_PART}"),
-    re.compile(rf"(?<![\w.:;/-]){_VOL_ISSUE_PART}\s*:\s*{_PAGES_PART},\s*(?P<year>(?:1[5-9]|20)\d\d)[a-z]?"),
+    re.compile(
+        rf"(?<![\w.:;/-]){_VOL_ISSUE_PART}\s*:\s*{_PAGES_PART},\s*(?P<year>(?:1[5-9]|20)\d\d)[a-z]?"
+    ),
     re.compile(rf"(?P<year>(?:1[5-9]|20)\d\d)[a-z]?,\s*{_VOL_ISSUE_PART}\s*:\s*{_PAGES_PART}"),
-    re.compile(rf"(?P<year>(?:1[5-9]|20)\d\d)[a-z]?\s*;\s*{_VOL_ISSUE_PART},\s*pages\s+{_PAGES_PART}"),
+    re.compile(
+        rf"(?P<year>(?:1[5-9]|20)\d\d)[a-z]?\s*;\s*{_VOL_ISSUE_PART},\s*pages\s+{_PAGES_PART}"
+    ),
     # No year at all: "Authors. 2005. Title. J. Biochem. 133:651-657." (the year came
     # first); only at the very end of the text.
     re.compile(rf"(?<![\w.:;/-]){_VOL_ISSUE_PART}\s*:\s*{_PAGES_PART}(?=[\s.]*$)"),
@@ -195,7 +197,8 @@ def clean_title(text: str) -> str | None:
     text = re.sub(
         r"\s*\[\s*(?:Internet|online|Online|serial online|electronic resource|Data ?set|Dataset"
         r"|Computer software|Software|Computer program|Video|Podcast|Blog post|Tweet"
-        r"|PhD thesis|Doctoral dissertation|Master'?s thesis|dissertation|thesis)\s*\]\s*",
+        r"|PhD thesis|Doctoral dissertation|Master'?s thesis|dissertation|thesis"
+        r"|fact sheet|press release|news release|editorial|letter|abstract|commentary)\s*\]\s*",
         " ",
         text,
         flags=re.IGNORECASE,

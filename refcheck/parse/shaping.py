@@ -107,6 +107,7 @@ _STATUS_TAIL_RE = re.compile(
     re.IGNORECASE,
 )
 _VERSION_ONLY_RE = re.compile(r"(?:Version|Ver\.|v)\s*\d[\w.-]*", re.IGNORECASE)
+_EDITORS_ROLE_RE = re.compile(r",?\s+(?:editors?|eds?)\.?$")
 _BROKEN_RANGE_RE = re.compile(r"(?<=\d)\s*[-\u2013]+\s+(?=\d)")
 _NUMBERISH_RE = re.compile(
     r"\d|\b[IVXLC]+\b|\b[ivxlc]+\b|\b(?:suppl|supplement|spec|special|pt|part|spring|summer"
@@ -304,12 +305,22 @@ def _finish_publication(draft: Draft) -> None:
         draft.place = f"{acs.group('city')}, {draft.place}"
 
 
+def _finish_authors(draft: Draft) -> None:
+    """NLM's edited book, "Creasy RK, Resnik R, Iams JD, editors. Title.": the names
+    before ", editors" are the editors, not authors named "editors"."""
+    role = _EDITORS_ROLE_RE.search(draft.authors or "")
+    if role and draft.authors and not draft.editors:
+        draft.editors, draft.authors = draft.authors[: role.start()], None
+
+
 def finish_draft(draft: Draft, text: str = "") -> Draft:
     """Move what one field carries into the field it belongs to (in place) and return
     the draft: the title's leading year, language note, thesis genre and cut
     translator; the container's editors, edition and report number; volume, issue and
     pages each holding only what is theirs. ``text`` is the reference the draft was read
     from (some moves are made only where two fields run on in it)."""
+    if draft.authors and draft.authors.rstrip(" .").endswith(("editors", "editor", "eds", "ed")):
+        _finish_authors(draft)
     if draft.title:
         draft.title = _finish_title(draft, draft.title)
     if draft.editors and _ROLE_ONLY_RE.fullmatch(draft.editors.strip(" ,")):

@@ -1164,3 +1164,37 @@ def test_a_status_word_after_a_title_is_not_a_site() -> None:
     tokens = tokenise(text)
     assert len(tokens) == len(labels)
     assert decode(text, tokens, labels).container is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "editors"),
+    [
+        (
+            "Creasy RK, Resnik R, Iams JD, editors. Creasy and Resnik's Maternal-Fetal Medicine: "
+            "Principles and Practice. 8th ed. Philadelphia: Elsevier; 2019.",
+            ["Creasy", "Resnik", "Iams"],
+        ),
+        ("Smith J, editor. Leg cramps. 2nd ed. London: Wiley; 2010.", ["Smith"]),
+        ("Tester, Keith, ed. The Flâneur. London: Routledge, 1994.", ["Tester"]),
+    ],
+)
+def test_an_edited_book_has_editors_not_authors(raw: str, editors: list[str]) -> None:
+    ref = parse_reference(raw)
+    assert [e.family for e in ref.editors] == editors
+    assert ref.authors == ()
+    assert ref.type is ReferenceType.BOOK
+
+
+def test_nlm_meeting_days_are_not_the_pages() -> None:
+    ref = parse_reference(
+        "Smith J, Lee K. Nocturnal cramps in pregnancy. In: Proceedings of the 12th "
+        "International Conference on Women's Health; 2019 May 3-5; Boston, MA. New York: ACM; "
+        "2019. p. 45-52."
+    )
+    assert ref.page == "45-52"
+    assert ref.type is ReferenceType.PAPER_CONFERENCE
+
+
+def test_an_ama_genre_bracket_leaves_the_title() -> None:
+    ref = parse_reference("Jones A. Night cramps in pregnancy [letter]. BMJ. 2001;322:1.")
+    assert ref.title == "Night cramps in pregnancy"
