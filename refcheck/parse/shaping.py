@@ -188,8 +188,8 @@ def _finish_title_notes(draft: Draft, title: str) -> str:
 
 def _finish_container(draft: Draft, text: str) -> None:
     """A container without a chapter's editors, edition and place, a meeting's name
-    made whole, and report numbers out of the container and publisher; editors without
-    the "In:" that introduced them."""
+    made whole, and what is not a container's taken out of it (see
+    ``_finish_container_tail``); editors without the "In:" that introduced them."""
     if draft.editors:
         draft.editors = _LEADING_IN_RE.sub("", draft.editors)
     if draft.container:
@@ -208,29 +208,8 @@ def _finish_container(draft: Draft, text: str) -> None:
             setattr(draft, name, value[: report.start()].strip(" ,.;:") or None)
     if draft.container and draft.container == draft.publisher:
         draft.container = None  # "AHRQ Publication No. …" left "AHRQ" twice
-    container = draft.container or ""
-    publication = _PLACE_PUBLISHER_RE.fullmatch(container) if ":" in container else None
-    if (
-        publication
-        and not (draft.publisher or draft.place or draft.volume or draft.issue or draft.pages)
-        and looks_like_organisation(publication.group("publisher"))
-    ):
-        # Harvard's "Canberra: Australian Government." read as a container.
-        draft.place, draft.publisher = publication.group("place"), publication.group("publisher")
-        draft.container = None
-    status = (
-        _STATUS_TAIL_RE.search(container)
-        if container.rstrip(".").lower().endswith(("online", "print", " in", ".in", "press"))
-        else None
-    )
-    if status and status.start() > 0 and draft.container:
-        # AMA's "Obstet Gynecol. Published online March 3, 2026." and "BMJ. In press." with
-        # the status words read into the journal's name.
-        draft.container = draft.container[: status.start()]
-        if status.group("press") and "press" in text.lower():
-            draft.note = draft.note or "in press"
-    if draft.container and _VERSION_ONLY_RE.fullmatch(draft.container):
-        draft.note, draft.container = draft.note or draft.container, None  # "Version 1.3.2"
+    if draft.container:
+        _finish_container_tail(draft, draft.container, text)
     if draft.container and draft.container[0] == "[" and draft.container[-1] == "]":
         draft.container = draft.container[1:-1].strip()  # SPIE's "[Book Title]."
     if (
@@ -245,6 +224,35 @@ def _finish_container(draft: Draft, text: str) -> None:
         # where the two run on in the reference: a title cut by a misread author list
         # ("… results of" | P. Erdos, … | "J. Comb. Theory") is not joined to the journal.
         draft.title, draft.container = f"{draft.title} {draft.container}", None
+
+
+def _finish_container_tail(draft: Draft, container: str, text: str) -> None:
+    """What a container holds that is not a container: Harvard's "Canberra: Australian
+    Government." (a place and a publisher), AMA's status words after a journal
+    ("Published online", "In press"), a program's "Version 1.3.2"."""
+    publication = _PLACE_PUBLISHER_RE.fullmatch(container) if ":" in container else None
+    if (
+        publication
+        and not (draft.publisher or draft.place or draft.volume or draft.issue or draft.pages)
+        and looks_like_organisation(publication.group("publisher"))
+    ):
+        draft.place, draft.publisher = publication.group("place"), publication.group("publisher")
+        draft.container = None
+        return
+    tail = container.rstrip(".").lower()
+    status = (
+        _STATUS_TAIL_RE.search(container)
+        if tail.endswith(("online", "print", " in", ".in", "press"))
+        else None
+    )
+    if status and status.start() > 0:
+        # "Obstet Gynecol. Published online March 3, 2026.", "BMJ. In press.": the status
+        # words read into the journal's name.
+        draft.container = container = container[: status.start()]
+        if status.group("press") and "press" in text.lower():
+            draft.note = draft.note or "in press"
+    if _VERSION_ONLY_RE.fullmatch(container):
+        draft.note, draft.container = draft.note or container, None  # "Version 1.3.2"
 
 
 def _finish_numbers(draft: Draft) -> None:
