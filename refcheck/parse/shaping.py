@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from refcheck.parse.names import looks_like_organisation
-from refcheck.parse.normalise import VOLUME_PREFIX_RE, expand_pages
+from refcheck.parse.normalise import VOLUME_PREFIX_RE, clean_title, expand_pages
 from refcheck.parse.rules import Draft
 
 __all__ = ["finish_draft"]
@@ -107,6 +107,9 @@ _STATUS_TAIL_RE = re.compile(
     re.IGNORECASE,
 )
 _VERSION_ONLY_RE = re.compile(r"(?:Version|Ver\.|v)\s*\d[\w.-]*", re.IGNORECASE)
+_EDITORS_THEN_TITLE_RE = re.compile(
+    r"(?P<names>[^.]+?(?:\b[A-Z]{1,3})?),?\s+(?:editors?|eds?)\.\s+(?P<title>[A-Z\d].{2,})$"
+)
 _EDITORS_ROLE_RE = re.compile(r",?\s+(?:editors?|eds?)\.?$")
 _BROKEN_RANGE_RE = re.compile(r"(?<=\d)\s*[-\u2013]+\s+(?=\d)")
 _NUMBERISH_RE = re.compile(
@@ -315,10 +318,14 @@ def _finish_publication(draft: Draft) -> None:
 
 def _finish_authors(draft: Draft) -> None:
     """NLM's edited book, "Creasy RK, Resnik R, Iams JD, editors. Title.": the names
-    before ", editors" are the editors, not authors named "editors"."""
+    before ", editors" are the editors, not authors named "editors"; a title the
+    labeller ran on into that list is the title."""
     role = _EDITORS_ROLE_RE.search(draft.authors or "")
     if role and draft.authors and not draft.editors:
         draft.editors, draft.authors = draft.authors[: role.start()], None
+    run_on = _EDITORS_THEN_TITLE_RE.match(draft.editors or "") if not draft.title else None
+    if run_on:
+        draft.editors, draft.title = run_on.group("names"), clean_title(run_on.group("title"))
 
 
 def finish_draft(draft: Draft, text: str = "") -> Draft:
@@ -327,7 +334,7 @@ def finish_draft(draft: Draft, text: str = "") -> Draft:
     translator; the container's editors, edition and report number; volume, issue and
     pages each holding only what is theirs. ``text`` is the reference the draft was read
     from (some moves are made only where two fields run on in it)."""
-    if draft.authors and draft.authors.rstrip(" .").endswith(("editors", "editor", "eds", "ed")):
+    if (draft.authors or draft.editors) and " ed" in f"{draft.authors} {draft.editors}":
         _finish_authors(draft)
     if draft.title:
         draft.title = _finish_title(draft, draft.title)

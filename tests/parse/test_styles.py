@@ -1198,3 +1198,17 @@ def test_nlm_meeting_days_are_not_the_pages() -> None:
 def test_an_ama_genre_bracket_leaves_the_title() -> None:
     ref = parse_reference("Jones A. Night cramps in pregnancy [letter]. BMJ. 2001;322:1.")
     assert ref.title == "Night cramps in pregnancy"
+
+
+def test_a_title_run_into_the_editor_list_is_the_title() -> None:
+    from refcheck.parse.rules import Draft
+    from refcheck.parse.shaping import finish_draft
+
+    draft = finish_draft(
+        Draft(
+            editors="Creasy RK, Resnik R, Iams JD, editors. Creasy and Resnik's Maternal-Fetal "
+            "Medicine."
+        )
+    )
+    assert draft.editors == "Creasy RK, Resnik R, Iams JD"
+    assert draft.title == "Creasy and Resnik's Maternal-Fetal Medicine"
