@@ -21,7 +21,9 @@ from dataclasses import dataclass
 
 from refcheck.model import PartialDate
 
-__all__ = ["MONTHS", "AccessDate", "find_access_date", "find_year", "parse_date"]
+__all__ = [
+    "BRACKETED_YEAR_RE", "MONTHS", "AccessDate", "find_access_date", "find_year", "parse_date",
+]  # fmt: skip
 
 _MONTH_NAMES: dict[int, tuple[str, ...]] = {
     1: ("january", "jan", "janvier", "janv", "januar", "jänner", "jän", "enero", "ene"),
@@ -51,6 +53,9 @@ _MONTH_NAMES: dict[int, tuple[str, ...]] = {
 
 #: Lower-case month name or abbreviation -> month number.
 MONTHS: dict[str, int] = {name: num for num, names in _MONTH_NAMES.items() for name in names}
+
+#: A year in brackets, "(2011)", "(1998a)": author-date's year, or a physics year.
+BRACKETED_YEAR_RE = re.compile(r"\((?P<year>(?:1[5-9]|20)\d\d)[a-z]?\)")
 
 # Longest names first so "september" wins over "sep" in the alternation.
 _MON = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))

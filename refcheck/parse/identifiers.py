@@ -28,13 +28,10 @@ _URL_RE = re.compile(
 # MLA 8 and later print addresses without their scheme: "medlineplus.gov/ency/article/
 # 003185.htm". A bare host counts only with a common top-level domain and a path, so a
 # site named "Healthline.com" stays a name.
-_BARE_URL_GATE_RE = re.compile(
-    r"\.(?:com|org|net|edu|gov|int|info|io|uk|de|fr|es|it|nl|ca|au|eu|ch|se|jp|in|nz|ie)/",
-    re.IGNORECASE,
-)
+_TLDS = "com|org|net|edu|gov|int|info|io|uk|de|fr|es|it|nl|ca|au|eu|ch|se|jp|in|nz|ie"
+_BARE_URL_GATE_RE = re.compile(rf"\.(?:{_TLDS})/", re.IGNORECASE)
 _BARE_URL_RE = re.compile(
-    r"(?<![\w@/.:-])(?P<url>(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
-    r"(?:com|org|net|edu|gov|int|info|io|uk|de|fr|es|it|nl|ca|au|eu|ch|se|jp|in|nz|ie)"
+    rf"(?<![\w@/.:-])(?P<url>(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{_TLDS})"
     r"/[^\s<>\"]+)",
     re.IGNORECASE,
 )

@@ -162,8 +162,9 @@ _UPPER_WORD_RE = re.compile(r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’\-]+")
 _SPACED_HYPHEN_RE = re.compile(r"\b([A-Z])\.\s+-\s?([A-Z])\b")
 _TWO_VANCOUVER_NAMES_RE = re.compile(r"\b[A-Z][\w'’-]+ [A-Z]{1,3},\s*[A-Z][\w'’-]+ [A-Z]{1,3}\b")
 _BY_RE = re.compile(r"^(?:by|par|por)\s+", re.IGNORECASE)
-# A role after the names, in lower case ("Ed" is a given name): "…, editors", "…, eds."
-_TRAILING_ROLE_RE = re.compile(r",?\s+(?:editors?|eds?\.|eds|translators?|trans\.)\s*\.?$")
+#: A role after the names, in lower case ("Ed" is a given name): "…, editors", "…, eds.",
+#: "…, trans."
+TRAILING_ROLE_RE = re.compile(r",?\s+(?P<role>editors?|eds?|translators?|trans)\.?\s*\.?$")
 _ROLE_RE = re.compile(r"\s*[(\[][^()\[\]]{0,40}[)\]]")
 # "Svoboda K and, Malinow R": a stray comma after the conjunction is still a separator.
 _CONJUNCTION_RE = re.compile(r",?\s+(?:and|&|und|et|y|e),?\s+")
@@ -390,7 +391,7 @@ def parse_names(text: str) -> tuple[tuple[Name, ...], bool]:
     text = _BY_RE.sub("", text.strip())
     # Roles in brackets: "(Ed.)", "(Hrsg.)", "(Producers)", "(Writer/Director)".
     text = _ROLE_RE.sub("", text)
-    text = _TRAILING_ROLE_RE.sub("", text)  # NLM's "Laragh JH, Brenner BM, editors"
+    text = TRAILING_ROLE_RE.sub("", text)  # NLM's "Laragh JH, Brenner BM, editors"
     text = _DOUBLED_STOP_RE.sub(".", text)  # "Yates, D. (Director)." -> "Yates, D.."
     text = text.strip().rstrip(",;:").strip()
     if not text.strip("."):  # "(R. Nice, Trans.)." was a role and its stop: no name

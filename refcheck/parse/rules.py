@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from refcheck.parse.dates import MONTHS, find_access_date, parse_date
+from refcheck.parse.dates import BRACKETED_YEAR_RE, MONTHS, find_access_date, parse_date
 from refcheck.parse.identifiers import Identifiers, find_identifiers
 from refcheck.parse.names import looks_like_organisation
 from refcheck.parse.normalise import clean_container, clean_title, find_volume_block
@@ -33,10 +33,8 @@ _INVISIBLE_RE = re.compile(
     r"[\x00-\x1f\x7f\u00ad\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
 )
 _TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>")
-_UPDATED_RE = re.compile(
-    r"\[\s*(?:updated|modified|revised|last\s+updated|reviewed)\s+[^\];]{1,40}(?:;\s*)?\]?",
-    re.IGNORECASE,
-)
+_UPDATE_WORDS = r"(?:updated|modified|revised|last\s+updated|reviewed)"  # NLM's "[updated …]"
+_UPDATED_RE = re.compile(rf"\[\s*{_UPDATE_WORDS}\s+[^\];]{{1,40}}(?:;\s*)?\]?", re.IGNORECASE)
 # PubMed's export: "Epub 2012 Aug 17.", "Epub ahead of print.", "Epub 2012 /08/17.":
 # the date of the online version, not part of any field the parser reads.
 _EPUB_RE = re.compile(
@@ -502,7 +500,7 @@ def parse_ama(prep: Prepared) -> Draft | None:
     if not (prep.ids.urls or prep.accessed or prep.internet):
         return None
     unmarked = draft.authors is None or dotted is not None  # no Vancouver name list
-    if (unmarked and _STYLE_MARKS_RE.search(head)) or _BRACKETED_YEAR_RE.search(head):
+    if (unmarked and _STYLE_MARKS_RE.search(head)) or BRACKETED_YEAR_RE.search(head):
         # Quotes, brackets or parenthesised dates (Nature's "FDA https://… (2010)."):
         # another style; the labeller reads it.
         return None
@@ -544,9 +542,8 @@ _NLM_HOMEPAGE_RE = re.compile(
     re.IGNORECASE,
 )
 _STYLE_MARKS_RE = re.compile(r"[()\[\]\"“”«»]")
-_BRACKETED_YEAR_RE = re.compile(r"\((?:1[5-9]|20)\d\d[a-z]?\)")
 _YEAR_SPAN_RE = re.compile(r"\d{4}\s*[-\u2013]\s*c?(?P<last>\d{4})")
-_BRACKET_UPDATED_RE = re.compile(r"(?:updated|modified|revised|reviewed)\s+(?P<date>[^;\]]+)", re.I)
+_BRACKET_UPDATED_RE = re.compile(rf"{_UPDATE_WORDS}\s+(?P<date>[^;\]]+)", re.IGNORECASE)
 
 
 def _nlm_homepage(prep: Prepared) -> Draft | None:

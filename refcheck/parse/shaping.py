@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from refcheck.parse.names import looks_like_organisation
+from refcheck.parse.names import TRAILING_ROLE_RE, looks_like_organisation
 from refcheck.parse.normalise import VOLUME_PREFIX_RE, clean_title, expand_pages
 from refcheck.parse.rules import Draft
 
@@ -107,10 +107,6 @@ _STATUS_TAIL_RE = re.compile(
     re.IGNORECASE,
 )
 _VERSION_ONLY_RE = re.compile(r"(?:Version|Ver\.|v)\s*\d[\w.-]*", re.IGNORECASE)
-_EDITORS_THEN_TITLE_RE = re.compile(
-    r"(?P<names>[^.]+?(?:\b[A-Z]{1,3})?),?\s+(?:editors?|eds?)\.\s+(?P<title>[A-Z\d].{2,})$"
-)
-_EDITORS_ROLE_RE = re.compile(r",?\s+(?:editors?|eds?)\.?$")
 _BROKEN_RANGE_RE = re.compile(r"(?<=\d)\s*[-\u2013]+\s+(?=\d)")
 _NUMBERISH_RE = re.compile(
     r"\d|\b[IVXLC]+\b|\b[ivxlc]+\b|\b(?:suppl|supplement|spec|special|pt|part|spring|summer"
@@ -320,12 +316,12 @@ def _finish_authors(draft: Draft) -> None:
     """NLM's edited book, "Creasy RK, Resnik R, Iams JD, editors. Title.": the names
     before ", editors" are the editors, not authors named "editors"; a title the
     labeller ran on into that list is the title."""
-    role = _EDITORS_ROLE_RE.search(draft.authors or "")
-    if role and draft.authors and not draft.editors:
+    role = TRAILING_ROLE_RE.search(draft.authors or "")
+    if role and role.group("role").startswith("ed") and draft.authors and not draft.editors:
         draft.editors, draft.authors = draft.authors[: role.start()], None
-    run_on = _EDITORS_THEN_TITLE_RE.match(draft.editors or "") if not draft.title else None
+    run_on = _LEADING_EDITORS_RE.match(draft.editors or "") if not draft.title else None
     if run_on:
-        draft.editors, draft.title = run_on.group("names"), clean_title(run_on.group("title"))
+        draft.editors, draft.title = run_on.group("editors"), clean_title(run_on.group("rest"))
 
 
 def finish_draft(draft: Draft, text: str = "") -> Draft:
@@ -334,7 +330,7 @@ def finish_draft(draft: Draft, text: str = "") -> Draft:
     translator; the container's editors, edition and report number; volume, issue and
     pages each holding only what is theirs. ``text`` is the reference the draft was read
     from (some moves are made only where two fields run on in it)."""
-    if (draft.authors or draft.editors) and " ed" in f"{draft.authors} {draft.editors}":
+    if " ed" in (draft.authors or "") or " ed" in (draft.editors or ""):
         _finish_authors(draft)
     if draft.title:
         draft.title = _finish_title(draft, draft.title)
