@@ -20,7 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from refcheck.parse.dates import find_year, parse_date
+from refcheck.parse.dates import BRACKETED_YEAR_RE, find_year, parse_date
+from refcheck.parse.dates import MONTHS as MONTH_NUMBERS
 from refcheck.parse.normalise import (
     VOLUME_PREFIX_RE,
     clean_container,
@@ -323,10 +324,22 @@ def _take_running_note(text: str, runs: dict[str, list[tuple[int, int]]], title:
     title_end = runs["title"][0][1]
     if text[title_end - 1 : title_end] in '.?!,;:"”’»)]':
         return title
-    for start, end in runs["note"]:
-        if start >= title_end and not text[title_end:start].strip() and text[start].islower():
-            return f"{title} {text[start:end].rstrip(' .,;')}"
+    note = _note_after_title(text, runs)
+    if note and text[note[0]].islower():
+        return f"{title} {text[note[0] : note[1]].rstrip(' .,;')}"
     return title
+
+
+def _note_after_title(
+    text: str, runs: dict[str, list[tuple[int, int]]], between: str = ""
+) -> tuple[int, int] | None:
+    """The "note" run right after the title: nothing but spaces and ``between``
+    characters between them."""
+    title_end = runs["title"][0][1]
+    for start, end in runs["note"]:
+        if start >= title_end and not text[title_end:start].strip().strip(between).strip():
+            return start, end
+    return None
 
 
 def _split_quoted(text: str) -> tuple[str | None, str, str | None]:
@@ -511,12 +524,8 @@ _CITY_TAIL_RE = re.compile(r",\s+(?P<city>[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})$")
 _STATUS_WORDS = frozenset(
     ["submitted", "manuscript", "preprint", "draft", "unpublished", "forthcoming", "in"]
 )
-_MONTH_BEFORE_RE = re.compile(
-    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s*$", re.IGNORECASE
-)
 _SITE_NAME_RE = re.compile(r"[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*| of| the| and){0,5},\s*")
 _BARE_NUMBER_RE = re.compile(r"\s*\d{4}[,.;]?\s*")
-_BRACKETED_YEAR_RE = re.compile(r"\((?P<year>(?:1[5-9]|20)\d\d)[a-z]?\)")
 _DATE_WORD_RE = re.compile(
     r"(?:last\s+)?(?:modified|updated|reviewed|published|posted)|last", re.IGNORECASE
 )
@@ -574,24 +583,29 @@ def _recover_container(
     return title, container
 
 
+def _after_a_month(text: str, start: int) -> bool:
+    """Whether the word before ``start`` names a month ("May 3-5": days, not pages)."""
+    before = text[:start].rsplit(maxsplit=1)[-1:]
+    return bool(before) and before[0].rstrip(".").lower() in MONTH_NUMBERS
+
+
 def _site_before_date(
     text: str, runs: dict[str, list[tuple[int, int]]], genres: frozenset[int]
 ) -> str | None:
     """A short capitalised "note" between a title and a date is the title's site or
     newspaper: Chicago's '“Why Do Legs Cramp at Night?” New York Times, March 14, 2023.'"""
-    title_end = runs["title"][0][1]
-    date_starts = {start for start, _ in runs.get("date", [])}
-    for start, end in runs["note"]:
-        if start < title_end or text[title_end:start].strip(" \"”’'.,"):
-            continue
-        if start in genres or text[start:end].split()[0].lower().strip(",.") in _STATUS_WORDS:
-            break  # "Preprint, 1996.", "Submitted, 1998.": what it is, not where
-        name = text[start:end]
-        next_token = len(text) - len(text[end:].lstrip())  # where the next run starts
-        if _SITE_NAME_RE.fullmatch(name) and next_token in date_starts:
-            return name.rstrip(" ,")
-        break
-    return None
+    note = _note_after_title(text, runs, between=" \"”’'.,")
+    if note is None:
+        return None
+    start, end = note
+    name = text[start:end]
+    if start in genres or name.split()[0].lower().strip(",.") in _STATUS_WORDS:
+        return None  # "Preprint, 1996.", "Submitted, 1998.": what it is, not where
+    next_token = len(text) - len(text[end:].lstrip())  # where the next run starts
+    date_starts = {s for s, _ in runs.get("date", [])}
+    return (
+        name.rstrip(" ,") if _SITE_NAME_RE.fullmatch(name) and next_token in date_starts else None
+    )
 
 
 def _choose_year(
@@ -606,7 +620,7 @@ def _choose_year(
         year = find_year(date_text)
         if not year:
             continue
-        inner = _BRACKETED_YEAR_RE.search(date_text)
+        inner = BRACKETED_YEAR_RE.search(date_text)
         if inner and inner.group("year") != year:
             # "326, 1998 (2011)" read as one date: the bracketed number is the year, the
             # bare one before it the page.
@@ -620,7 +634,7 @@ def _choose_year(
                 range_end = date_text.strip(" ,.;")
                 continue  # "1573 – 1584, 2010": the end of a page range
             bracketed = [
-                m for m in _BRACKETED_YEAR_RE.finditer(text) if not span[0] <= m.start() < span[1]
+                m for m in BRACKETED_YEAR_RE.finditer(text) if not span[0] <= m.start() < span[1]
             ]
             if len(bracketed) == 1:
                 # "Annals Phys. 326, 1998 (2011)": the year is the bracketed one; the
@@ -749,7 +763,7 @@ def decode(text: str, tokens: list[Token], labels: list[str]) -> Draft:
         # Several "pages" runs: the one with a range is the pages ("141" before "(12)"
         # was the volume), and not days after a month (NLM's meeting dates, "2019 May
         # 3-5; Boston, MA. … p. 45-52.").
-        page_runs = [r for r in page_runs if not _MONTH_BEFORE_RE.search(text, 0, r[0])]
+        page_runs = [r for r in page_runs if not _after_a_month(text, r[0])]
         ranged = [r for r in page_runs if _PAGE_RANGE_IN_RE.search(text[r[0] : r[1]])]
         if ranged or page_runs:
             pages = text[slice(*_balance(text, *(ranged or page_runs)[0]))]
