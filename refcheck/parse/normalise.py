@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 
 __all__ = [
+    "LEADING_IN_RE",
     "VOLUME_PREFIX_RE",
     "VolumeBlock",
     "clean_container",
@@ -41,7 +42,8 @@ _ANY_ACCENT_RE = re.compile("[" + "".join(_SPACING_ACCENTS).replace("^", "\\^") 
 VOLUME_PREFIX_RE = re.compile(r"^(?:(?:vol(?:ume)?s?|bd|band|tome)\b\.?|v\.|t\.)\s*", re.IGNORECASE)
 _PAGES_WORD_RE = re.compile(r"^(?:pages?|pp?\.?|S\.|seiten)\s*", re.IGNORECASE)
 _RANGE_PARTS_RE = re.compile(r"([A-Za-z]*)(\d+)-([A-Za-z]*)(\d+)")
-_IN_RE = re.compile(r"^(?:in|dans|en)\s*:?\s+", re.IGNORECASE)
+#: The "In"/"In:" that introduces a container or a chapter's editors ("Dans :", "En").
+LEADING_IN_RE = re.compile(r"^(?:in|dans|en)\s*:?\s+", re.IGNORECASE)
 _PNAS_USA_RE = re.compile(r"^(Proc Nat[lI] Acad Sci)\s*,?\s+USA\.?$")
 # "Math. Notes (translation)", "Dokl. Akad. Nauk (Russian)": what edition of the
 # journal, not its name.
@@ -224,7 +226,7 @@ def clean_title(text: str) -> str | None:
 def clean_container(text: str) -> str | None:
     """Drop a leading ``In:``/``In``, quotes and final punctuation."""
     text = " ".join(text.split())
-    text = _IN_RE.sub("", text)
+    text = LEADING_IN_RE.sub("", text)
     # "Proc Natl Acad Sci USA": in Vancouver references the "USA" is the society's
     # place, not part of the journal's name (GROBID's labelled corpus marks it so).
     text = _PNAS_USA_RE.sub(r"\1", text)

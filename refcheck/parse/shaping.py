@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from refcheck.parse.names import TRAILING_ROLE_RE, looks_like_organisation
-from refcheck.parse.normalise import VOLUME_PREFIX_RE, clean_title, expand_pages
+from refcheck.parse.normalise import LEADING_IN_RE, VOLUME_PREFIX_RE, clean_title, expand_pages
 from refcheck.parse.rules import Draft
 
 __all__ = ["finish_draft"]
@@ -30,9 +30,8 @@ _BRACKETED_EDITORS_RE = re.compile(
     r"^(?:(?:In|in|Dans|dans|En|en)\s*:?\s+)?(?P<editors>[^():;.]{3,200}?(?:[A-Z]\.)?)\s*[(\[](?:Hg|Hgg|Hrsg|eds?|Eds?|dir|dirs|coord|éds?)"
     r"\.?[)\]][:,.]?\s+(?P<rest>\S.*)$"
 )
-# "In: Schmidt, A. (Hrsg.)", "in E. Brousseau (eds.)", "Dans : Martin P." -> ": Martin P."
+# "Unpredictable Order in": no title ends in one of these words.
 _DANGLING_WORD_RE = re.compile(r"\s(?:in|of|for|on|and|the|to|with|a|an)$")
-_LEADING_IN_RE = re.compile(r"^(?:(?:In|in|Dans|dans|En|en)\s*:?\s+|:\s*)")
 _BOOK_TAIL_RE = re.compile(
     r"^(?P<book>.+?)[.,]?\s+(?P<edition>\d+(?:st|nd|rd|th)\s+(?:rev\.?\s+)?ed(?:n|ition)?)\.?"
     r"(?:\s+(?P<place>[A-Z][^:;]{1,40}):\s*(?P<publisher>[^:;]{2,80}))?\.?$"
@@ -190,7 +189,8 @@ def _finish_container(draft: Draft, text: str) -> None:
     made whole, and what is not a container's taken out of it (see
     ``_finish_container_tail``); editors without the "In:" that introduced them."""
     if draft.editors:
-        draft.editors = _LEADING_IN_RE.sub("", draft.editors)
+        # "In: Schmidt, A.", "in E. Brousseau", and ": Martin P." after a "Dans" read apart
+        draft.editors = LEADING_IN_RE.sub("", draft.editors).lstrip(": ")
     if draft.container:
         draft.container = _split_book(draft, draft.container)
         if draft.publisher and _DANGLING_OF_RE.search(draft.container):
