@@ -106,6 +106,12 @@ _STATUS_TAIL_RE = re.compile(
     re.IGNORECASE,
 )
 _VERSION_ONLY_RE = re.compile(r"(?:Version|Ver\.|v)\s*\d[\w.-]*", re.IGNORECASE)
+# "Creasy RK, Resnik R, Iams JD, editors. Title", "Tester, Keith, ed. The Flâneur": a
+# title run into the editor list. (_LEADING_EDITORS_RE reads only Vancouver initials
+# before the role; this one takes given names too.)
+_EDITORS_THEN_TITLE_RE = re.compile(
+    r"(?P<names>[^.]+?(?:\b[A-Z]{1,3})?),?\s+(?:editors?|eds?)\.\s+(?P<title>[A-Z\d].{2,})$"
+)
 _BROKEN_RANGE_RE = re.compile(r"(?<=\d)\s*[-\u2013]+\s+(?=\d)")
 _NUMBERISH_RE = re.compile(
     r"\d|\b[IVXLC]+\b|\b[ivxlc]+\b|\b(?:suppl|supplement|spec|special|pt|part|spring|summer"
@@ -319,9 +325,9 @@ def _finish_authors(draft: Draft) -> None:
     role = TRAILING_ROLE_RE.search(draft.authors or "")
     if role and role.group("role").startswith("ed") and draft.authors and not draft.editors:
         draft.editors, draft.authors = draft.authors[: role.start()], None
-    run_on = _LEADING_EDITORS_RE.match(draft.editors or "") if not draft.title else None
+    run_on = _EDITORS_THEN_TITLE_RE.match(draft.editors or "") if not draft.title else None
     if run_on:
-        draft.editors, draft.title = run_on.group("editors"), clean_title(run_on.group("rest"))
+        draft.editors, draft.title = run_on.group("names"), clean_title(run_on.group("title"))
 
 
 def finish_draft(draft: Draft, text: str = "") -> Draft:
